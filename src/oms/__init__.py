@@ -1,0 +1,1 @@
+"""CPQ and Order Management System."""

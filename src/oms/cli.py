@@ -1,0 +1,72 @@
+"""The ``oms`` command line: one sub-command per deployable or tool."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import threading
+
+import typer
+from rich.console import Console
+
+from oms.engine.postgres import create_database, database_url, drop_database
+
+app = typer.Typer(
+    help="CPQ and Order Management System with an embedded Camunda 8 compatible engine.", no_args_is_help=True
+)
+bench_app = typer.Typer(help="Benchmarks (results go to docs/benchmarks.md).", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+console = Console()
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (engine tables) at OMS_DATABASE_URL."""
+    from oms.engine.api import Engine
+
+    with Engine.connect(database_url()):
+        console.print("schema is up to date")
+
+
+@app.command()
+def dev() -> None:
+    """Run the system on one machine: the engine and its background services, on OMS_DATABASE_URL
+    or, when it is unset, on an embedded PostgreSQL. Stop with Ctrl-C."""
+    from oms.engine.api import Engine
+
+    url = database_url()
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    with Engine.connect(url) as engine:
+        engine.start_background_services()
+        console.print(f"engine running on {url}; Ctrl-C stops it")
+        with contextlib.suppress(KeyboardInterrupt):
+            stopped.wait()
+
+
+@bench_app.command("engine")
+def bench_engine(
+    instances: int = typer.Option(1000, help="process instances to run"),
+    workers: int = typer.Option(1, help="worker threads per job type"),
+    history: int = typer.Option(0, help="completed instances to create first (history in the tables)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    keep_database: bool = typer.Option(False, help="keep the benchmark database"),
+) -> None:
+    """Five-service-task process N times with in-process workers on a fresh database."""
+    from oms.bench.engine_bench import run_engine_bench
+    from oms.engine.api import Engine
+
+    url = create_database(database_url(), prefix="oms_bench")
+    try:
+        with Engine.connect(url, pool_size=16) as engine:
+            if history:
+                run_engine_bench(engine, history, workers_per_type=workers)
+            result = run_engine_bench(engine, instances, workers_per_type=workers)
+    finally:
+        if not keep_database:
+            drop_database(url)
+    if as_json:
+        print(json.dumps(result.as_dict()))
+    else:
+        console.print(result.as_dict())

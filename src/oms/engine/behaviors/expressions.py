@@ -1,0 +1,71 @@
+"""Evaluating model expressions for a scope; every evaluation problem becomes a ``Failure``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from oms.engine.bpmn.model import Expression
+from oms.engine.feel import FeelEvaluationError
+from oms.engine.processing.context import ProcessingContext
+from oms.engine.processing.failure import ErrorType, Failure
+
+
+def evaluate(ctx: ProcessingContext, expression: Expression, scope_key: int, error_type: ErrorType) -> Any | Failure:
+    if expression.feel is None:
+        return expression.source
+    try:
+        return expression.feel.evaluate(ctx.visible_variables(scope_key), now=ctx.now)
+    except FeelEvaluationError as error:
+        return Failure(error_type, f"Expected to evaluate expression '{expression.source}', but {error}")
+
+
+def evaluate_string(
+    ctx: ProcessingContext, expression: Expression, scope_key: int, what: str, error_type: ErrorType
+) -> str | Failure:
+    value = evaluate(ctx, expression, scope_key, error_type)
+    if isinstance(value, Failure):
+        return value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        return str(value)
+    return Failure(
+        error_type,
+        f"Expected {what} expression '{expression.source}' to evaluate to a string or number,"
+        f" but it was {_describe(value)}",
+    )
+
+
+def evaluate_int(
+    ctx: ProcessingContext, expression: Expression, scope_key: int, what: str, error_type: ErrorType
+) -> int | Failure:
+    value = evaluate(ctx, expression, scope_key, error_type)
+    if isinstance(value, Failure):
+        return value
+    try:
+        number = Decimal(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+        if isinstance(number, Decimal) and number == number.to_integral_value():
+            return int(number)
+    except ArithmeticError:
+        pass
+    return Failure(
+        error_type,
+        f"Expected {what} expression '{expression.source}' to evaluate to an integer, but it was {_describe(value)}",
+    )
+
+
+def evaluate_bool(ctx: ProcessingContext, expression: Expression, scope_key: int) -> bool | Failure:
+    value = evaluate(ctx, expression, scope_key, ErrorType.CONDITION_ERROR)
+    if isinstance(value, (Failure, bool)):
+        return value
+    return Failure(
+        ErrorType.CONDITION_ERROR,
+        f"Expected condition '{expression.source}' to evaluate to a boolean, but it was {_describe(value)}",
+    )
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    return f"{type(value).__name__} '{value}'"

@@ -1,0 +1,54 @@
+"""Raising and resolving incidents. Only the processing loop raises them (from a ``Failure``)."""
+
+from __future__ import annotations
+
+from oms.engine.processing.context import ProcessingContext
+from oms.engine.processing.failure import Failure
+from oms.engine.processing.state import ElementInstance
+from oms.engine.records import Intent, ValueType
+
+
+def raise_incident(
+    ctx: ProcessingContext, instance: ElementInstance, failure: Failure, job_key: int | None = None
+) -> int:
+    key = ctx.next_key()
+    definition = ctx.definition
+    ctx.writes.insert(
+        "incident",
+        (
+            key,
+            ctx.instance.key,
+            instance.key,
+            instance.element.id,
+            job_key,
+            failure.error_type.value,
+            failure.message,
+            "ACTIVE",
+            definition.bpmn_process_id,
+            definition.key,
+            ctx.instance.tenant_id,
+            ctx.now,
+        ),
+    )
+    ctx.record(
+        ValueType.INCIDENT,
+        Intent.CREATED,
+        key,
+        instance.element.id,
+        {
+            "errorType": failure.error_type.value,
+            "errorMessage": failure.message,
+            "elementInstanceKey": instance.key,
+            "jobKey": job_key,
+        },
+    )
+    return key
+
+
+def resolve_incidents_of(ctx: ProcessingContext, instance: ElementInstance) -> None:
+    """An element that ends (terminated) takes its open incidents with it."""
+    ctx.writes.update(
+        "UPDATE engine.incident SET state = 'RESOLVED', resolved_at = %s"
+        " WHERE element_instance_key = %s AND state = 'ACTIVE'",
+        (ctx.now, instance.key),
+    )

@@ -1,0 +1,242 @@
+"""Message subscriptions and timers that an element instance owns (its own, its boundary events',
+or an event-based gateway's targets), and how they are closed.
+
+Opening a message subscription checks the message buffer under an advisory lock on the message
+name and correlation key; publishing takes the same lock, so a message published while a
+subscription opens is seen by exactly one of the two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from oms.engine.behaviors.expressions import evaluate, evaluate_string
+from oms.engine.bpmn.model import Element, ElementType, EventKind
+from oms.engine.bpmn.timers import next_due
+from oms.engine.feel import to_json
+from oms.engine.processing.context import ProcessingContext
+from oms.engine.processing.failure import ErrorType, Failure
+from oms.engine.processing.state import ElementInstance
+from oms.engine.records import Intent, ValueType
+
+
+@dataclass(frozen=True)
+class PendingMessage:
+    """A buffered message taken by a subscription that opened in this command."""
+
+    owner_key: int
+    target_element_id: str
+    message_key: int
+    variables: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Planned:
+    target: Element
+    kind: EventKind
+    name: str | None = None
+    correlation_key: str | None = None
+    due: datetime | None = None
+    repetitions: int | None = None
+    interval_spec: str | None = None
+
+
+def message_name_and_key(ctx: ProcessingContext, event: Element, scope_key: int) -> tuple[str, str] | Failure:
+    message = event.message
+    assert message is not None, "validated at deploy"
+    name = evaluate_string(ctx, message.name, scope_key, "message name", ErrorType.EXTRACT_VALUE_ERROR)
+    if isinstance(name, Failure):
+        return name
+    if message.correlation_key is None:
+        return Failure(ErrorType.EXTRACT_VALUE_ERROR, f"Message '{name}' has no correlation key")
+    correlation_key = evaluate_string(
+        ctx, message.correlation_key, scope_key, "correlation key", ErrorType.EXTRACT_VALUE_ERROR
+    )
+    if isinstance(correlation_key, Failure):
+        return correlation_key
+    return name, correlation_key
+
+
+def timer_schedule(
+    ctx: ProcessingContext, event: Element, scope_key: int
+) -> tuple[datetime, int | None, str] | Failure:
+    timer = event.timer
+    assert timer is not None, "validated at deploy"
+    text: Any = evaluate(ctx, timer.expression, scope_key, ErrorType.EXTRACT_VALUE_ERROR)
+    if isinstance(text, Failure):
+        return text
+    if not isinstance(text, str):
+        text = to_json(text)
+    if not isinstance(text, str):
+        return Failure(
+            ErrorType.EXTRACT_VALUE_ERROR,
+            f"Expected timer expression '{timer.expression.source}' to evaluate to a {timer.kind.value},"
+            f" but it was {text!r}",
+        )
+    try:
+        schedule = next_due(timer.kind, text, ctx.now)
+    except ValueError as error:
+        return Failure(ErrorType.EXTRACT_VALUE_ERROR, f"Invalid timer {timer.kind.value} '{text}': {error}")
+    if schedule is None:
+        return Failure(ErrorType.EXTRACT_VALUE_ERROR, f"Timer {timer.kind.value} '{text}' never fires")
+    return schedule.due, schedule.repetitions, f"{timer.kind.value}:{text}"
+
+
+def subscribe(
+    ctx: ProcessingContext, owner: ElementInstance, events: list[Element], scope_key: int | None = None
+) -> Failure | None:
+    """Open a subscription or timer per event for ``owner``. Everything is evaluated first, so a
+    failure leaves nothing half-subscribed."""
+    scope = scope_key if scope_key is not None else owner.key
+    planned: list[_Planned] = []
+    for event in events:
+        if event.message is not None:
+            name_key = message_name_and_key(ctx, event, scope)
+            if isinstance(name_key, Failure):
+                return name_key
+            planned.append(_Planned(event, EventKind.MESSAGE, name=name_key[0], correlation_key=name_key[1]))
+        elif event.timer is not None:
+            schedule = timer_schedule(ctx, event, scope)
+            if isinstance(schedule, Failure):
+                return schedule
+            due, repetitions, spec = schedule
+            planned.append(_Planned(event, EventKind.TIMER, due=due, repetitions=repetitions, interval_spec=spec))
+    for plan in planned:
+        if plan.kind is EventKind.TIMER:
+            assert plan.due is not None
+            create_timer(ctx, owner, plan.target.id, plan.due, plan.repetitions, plan.interval_spec)
+        else:
+            assert plan.name is not None and plan.correlation_key is not None
+            _open_message_subscription(ctx, owner, plan.target, plan.name, plan.correlation_key)
+    return None
+
+
+def create_timer(
+    ctx: ProcessingContext,
+    owner: ElementInstance,
+    target_element_id: str,
+    due: datetime,
+    repetitions: int | None,
+    interval_spec: str | None,
+) -> None:
+    key = ctx.next_key()
+    ctx.writes.insert(
+        "timer",
+        (
+            key,
+            ctx.instance.key,
+            owner.key,
+            target_element_id,
+            due,
+            repetitions,
+            interval_spec,
+            "ACTIVE",
+            ctx.definition.key,
+            ctx.instance.tenant_id,
+        ),
+    )
+    ctx.record(
+        ValueType.TIMER,
+        Intent.CREATED,
+        key,
+        target_element_id,
+        {"dueDate": due.isoformat(), "repetitions": repetitions, "elementInstanceKey": owner.key},
+    )
+
+
+def _open_message_subscription(
+    ctx: ProcessingContext, owner: ElementInstance, target: Element, name: str, correlation_key: str
+) -> None:
+    key = ctx.next_key()
+    definition = ctx.definition
+    ctx.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{name}\x00{correlation_key}",))
+    buffered = ctx.conn.execute(
+        "SELECT m.key, m.variables FROM engine.message m WHERE m.name = %s AND m.correlation_key = %s"
+        " AND m.state = 'PUBLISHED' AND m.deadline > %s AND m.tenant_id = %s"
+        " AND NOT EXISTS (SELECT 1 FROM engine.message_correlation c"
+        "   WHERE c.message_key = m.key AND c.bpmn_process_id = %s)"
+        " ORDER BY m.key LIMIT 1 FOR UPDATE",
+        (name, correlation_key, ctx.now, ctx.instance.tenant_id, definition.bpmn_process_id),
+    ).fetchone()
+    # A non-interrupting boundary keeps listening after it correlated.
+    state = "CORRELATED" if buffered is not None and target.interrupting else "OPEN"
+    ctx.writes.insert(
+        "message_subscription",
+        (
+            key,
+            ctx.instance.key,
+            owner.key,
+            target.id,
+            definition.bpmn_process_id,
+            definition.key,
+            name,
+            correlation_key,
+            target.interrupting,
+            state,
+            ctx.now,
+            ctx.instance.tenant_id,
+        ),
+    )
+    ctx.record(
+        ValueType.MESSAGE_SUBSCRIPTION,
+        Intent.CREATED,
+        key,
+        target.id,
+        {"messageName": name, "correlationKey": correlation_key, "elementInstanceKey": owner.key},
+    )
+    if buffered is not None:
+        message_key = int(buffered[0])
+        ctx.conn.execute(
+            "INSERT INTO engine.message_correlation"
+            " (message_key, bpmn_process_id, process_instance_key, subscription_key, applied)"
+            " VALUES (%s, %s, %s, %s, true)",
+            (message_key, definition.bpmn_process_id, ctx.instance.key, key),
+        )
+        ctx.pending_messages.append(PendingMessage(owner.key, target.id, message_key, dict(buffered[1] or {})))
+
+
+def close_subscriptions_of(ctx: ProcessingContext, owner: ElementInstance) -> None:
+    """Close every open message subscription and active timer owned by ``owner``."""
+    if not owns_subscriptions(owner.element):
+        return
+    for index, row in enumerate(ctx.writes.inserts["timer"]):
+        if row[2] == owner.key:
+            ctx.writes.inserts["timer"][index] = (*row[:7], "CANCELED", *row[8:])
+    for index, row in enumerate(ctx.writes.inserts["message_subscription"]):
+        if row[2] == owner.key and row[9] == "OPEN":
+            ctx.writes.inserts["message_subscription"][index] = (*row[:9], "DELETED", *row[10:])
+    if owner.is_new:
+        return
+    with ctx.conn.pipeline():
+        timers = ctx.conn.execute(
+            "UPDATE engine.timer SET state = 'CANCELED' WHERE element_instance_key = %s AND state = 'ACTIVE'"
+            " RETURNING key, target_element_id",
+            (owner.key,),
+        )
+        subscriptions = ctx.conn.execute(
+            "UPDATE engine.message_subscription SET state = 'DELETED' WHERE element_instance_key = %s"
+            " AND state = 'OPEN' RETURNING key, target_element_id, message_name",
+            (owner.key,),
+        )
+    for key, target in timers.fetchall():
+        ctx.record(ValueType.TIMER, Intent.CANCELED, int(key), target, {"elementInstanceKey": owner.key})
+    for key, target, name in subscriptions.fetchall():
+        ctx.record(
+            ValueType.MESSAGE_SUBSCRIPTION,
+            Intent.DELETED,
+            int(key),
+            target,
+            {"messageName": name, "elementInstanceKey": owner.key},
+        )
+
+
+def owns_subscriptions(element: Element) -> bool:
+    """Whether instances of ``element`` may own timers or message subscriptions (a fast path)."""
+    return (
+        bool(element.boundary_event_ids)
+        or element.message is not None
+        or element.timer is not None
+        or (element.type is ElementType.EVENT_BASED_GATEWAY)
+    )

@@ -1,0 +1,1 @@
+"""BPMN 2.0 + Zeebe extensions: model, parser, validation."""

@@ -1,0 +1,155 @@
+"""Parsing shared by several element kinds: the common element fields, allowed children,
+``zeebe:ioMapping``, and the ``bpmn:message`` / ``bpmn:error`` an element refers to."""
+
+from __future__ import annotations
+
+from oms.engine.bpmn.context import At, ParseContext
+from oms.engine.bpmn.model import Element, ElementType, ErrorDefinition, Mapping_, MessageDefinition
+from oms.engine.bpmn.xml_support import (
+    XmlElement,
+    attribute,
+    bpmn_children,
+    line_of,
+    local_name,
+    zeebe_extension,
+    zeebe_extensions,
+)
+
+#: Children every flow node may have; ``incoming``/``outgoing`` are redundant with the flows.
+FLOW_NODE_CHILDREN = frozenset({"documentation", "extensionElements", "incoming", "outgoing"})
+
+#: Data-flow children of activities. We route data with variables, so they are ignored.
+ACTIVITY_DATA_CHILDREN = frozenset({"ioSpecification", "property", "dataInputAssociation", "dataOutputAssociation"})
+
+#: BPMN elements we know but do not execute yet, wherever they appear.
+UNSUPPORTED_KINDS = frozenset(
+    {
+        "subProcess", "callActivity", "userTask", "inclusiveGateway", "complexGateway", "transaction",
+        "adHocSubProcess", "multiInstanceLoopCharacteristics", "standardLoopCharacteristics",
+        "signalEventDefinition", "escalationEventDefinition", "compensateEventDefinition",
+        "conditionalEventDefinition", "linkEventDefinition", "cancelEventDefinition",
+        "implicitThrowEvent", "choreographyTask", "subChoreography", "callChoreography",
+    }
+)  # fmt: skip
+
+
+def base_element(element: XmlElement, element_type: ElementType, scope_id: str) -> Element:
+    """The fields every element has; flows and boundary ids are filled in once the process is read."""
+    return Element(
+        id=element.get("id", ""),
+        type=element_type,
+        name=attribute(element, "name"),
+        line=line_of(element),
+        flow_scope_id=scope_id,
+        default_flow_id=attribute(element, "default"),
+    )
+
+
+def check_children(element: XmlElement, ctx: ParseContext, allowed: frozenset[str]) -> None:
+    """Report BPMN children that are unsupported or unknown; ``allowed`` ones are the caller's job."""
+    for child in bpmn_children(element):
+        kind = local_name(child)
+        if kind not in allowed and kind not in FLOW_NODE_CHILDREN:
+            report_not_executable(child, ctx, owner_id=element.get("id"))
+    check_execution_listeners(element, ctx)
+
+
+def report_not_executable(element: XmlElement, ctx: ParseContext, owner_id: str | None = None) -> None:
+    """A BPMN element we have no parser for: one we know but don't run yet, or one we don't know."""
+    kind = local_name(element)
+    at = At.of(element, owner_id)
+    if kind in UNSUPPORTED_KINDS:
+        ctx.report(at, f"unsupported element {kind}")
+    else:
+        ctx.report(at, f"unknown element bpmn:{kind}")
+
+
+def check_execution_listeners(element: XmlElement, ctx: ParseContext) -> None:
+    listeners = zeebe_extension(element, "executionListeners")
+    if listeners is not None and len(listeners):
+        # Listeners would create jobs around the element: silently skipping them changes behaviour.
+        ctx.report(At.of(listeners, element.get("id")), "unsupported element zeebe:executionListeners")
+
+
+def parse_io_mapping(element: XmlElement, ctx: ParseContext) -> tuple[tuple[Mapping_, ...], tuple[Mapping_, ...]]:
+    """The ``zeebe:input`` and ``zeebe:output`` mappings of the element, in document order."""
+    owner_id = element.get("id")
+    inputs: list[Mapping_] = []
+    outputs: list[Mapping_] = []
+    for io_mapping in zeebe_extensions(element, "ioMapping"):
+        for child in io_mapping:
+            if not isinstance(child.tag, str):
+                continue
+            kind = local_name(child)
+            if kind not in ("input", "output"):
+                continue
+            mapping = _parse_mapping(child, f"zeebe:{kind}", owner_id, ctx)
+            (inputs if kind == "input" else outputs).append(mapping)
+    return tuple(inputs), tuple(outputs)
+
+
+def _parse_mapping(child: XmlElement, where: str, owner_id: str | None, ctx: ParseContext) -> Mapping_:
+    at = At.of(child, owner_id)
+    target = attribute(child, "target")
+    if target is None:
+        ctx.report(at, f"{where} has no target")
+        target = ""
+    else:
+        ctx.check_variable_name(target, at, f"{where} target")
+    source_text = attribute(child, "source")
+    # Zeebe reads a missing source as "set the target to null" (a local variable for inputs).
+    source = ctx.expression("= null" if source_text is None else source_text, at, f"{where} source")
+    return Mapping_(source=source, target=target)
+
+
+def parse_message_ref(definition: XmlElement, at: At, ctx: ParseContext) -> MessageDefinition | None:
+    """Resolve ``messageRef`` of a receive task or message event definition: name + correlation key."""
+    ref = attribute(definition, "messageRef")
+    if ref is None:
+        ctx.report(at, "messageRef is missing: a bpmn:message must be referenced")
+        return None
+    message = ctx.messages.get(ref)
+    if message is None:
+        ctx.report(at, f"messageRef '{ref}' does not point to a bpmn:message")
+        return None
+    name_text = attribute(message, "name")
+    name = None
+    if name_text is None:
+        ctx.report(at, f"message '{ref}' has no name")
+    else:
+        name = ctx.expression(name_text, at, f"message '{ref}' name")
+    subscription = zeebe_extension(message, "subscription")
+    key_text = None if subscription is None else attribute(subscription, "correlationKey")
+    key = None
+    if key_text is None:
+        ctx.report(at, f"message '{ref}' has no zeebe:subscription correlationKey")
+    else:
+        key = ctx.expression(key_text, at, f"message '{ref}' correlationKey")
+    if name is None:
+        return None
+    return MessageDefinition(name=name, correlation_key=key)
+
+
+def parse_error_ref(definition: XmlElement, at: At, ctx: ParseContext, *, catching: bool) -> ErrorDefinition | None:
+    """Resolve ``errorRef``: throwing needs an error code; catching without one catches all errors."""
+    ref = attribute(definition, "errorRef")
+    if ref is None:
+        if not catching:
+            ctx.report(at, "error end event has no errorRef to a bpmn:error")
+            return None
+        return ErrorDefinition(code=None)
+    error = ctx.errors.get(ref)
+    if error is None:
+        ctx.report(at, f"errorRef '{ref}' does not point to a bpmn:error")
+        return None
+    code_text = attribute(error, "errorCode")
+    if code_text is None:
+        if not catching:
+            ctx.report(at, f"error '{ref}' has no errorCode")
+            return None
+        return ErrorDefinition(code=None)
+    code = ctx.expression(code_text, at, f"error '{ref}' errorCode")
+    if catching and not code.is_static:
+        # Zeebe matches thrown codes against catch codes at deploy time: they must be plain text.
+        ctx.report(at, f"error '{ref}' errorCode of a catching event must be static, not FEEL")
+    return ErrorDefinition(code=code)

@@ -1,0 +1,1 @@
+"""Engine commands: each runs in one transaction."""

@@ -1,0 +1,303 @@
+"""One command's working set on one process instance: loaded state, pending steps, writes.
+
+Element behaviours and shared behaviours work only through this object. They never run SQL
+themselves; every change goes into the write batch and, with it, into the record log.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from oms.engine.bpmn.model import Element, ElementType, Process
+from oms.engine.errors import NotFoundError
+from oms.engine.processing.state import (
+    ACTIVATING,
+    FINAL_STATES,
+    ElementInstance,
+    ProcessInstanceRow,
+    Variables,
+)
+from oms.engine.processing.writes import WriteBatch
+from oms.engine.records import Intent, ValueType
+from oms.engine.state.definitions import DefinitionCache, ProcessDefinition
+
+_INTENT_FOR_STATE = {
+    "ACTIVATING": Intent.ELEMENT_ACTIVATING,
+    "ACTIVATED": Intent.ELEMENT_ACTIVATED,
+    "COMPLETING": Intent.ELEMENT_COMPLETING,
+    "COMPLETED": Intent.ELEMENT_COMPLETED,
+    "TERMINATING": Intent.ELEMENT_TERMINATING,
+    "TERMINATED": Intent.ELEMENT_TERMINATED,
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """A follow-up the processing loop runs after the current one (like Zeebe's follow-up commands)."""
+
+    run: Callable[[], None]
+    label: str
+
+
+class ProcessingContext:
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        now: datetime,
+        next_key: Callable[[], int],
+        instance: ProcessInstanceRow,
+        elements: dict[int, ElementInstance],
+        variables: Variables,
+    ) -> None:
+        self.conn = conn
+        self.now = now
+        self.next_key = next_key
+        self.instance = instance
+        self.elements = elements
+        self.variables = variables
+        self.writes = WriteBatch()
+        self.steps: deque[Step] = deque()
+        #: Buffered messages taken by subscriptions opened in this command, to trigger after it.
+        self.pending_messages: list[Any] = []
+        #: Element instances activated by an event that already happened (their variables are merged).
+        self.triggered_on_activation: set[int] = set()
+
+    # ----------------------------------------------------------------------------- loading
+
+    @classmethod
+    def load(
+        cls,
+        conn: psycopg.Connection[Any],
+        definitions: DefinitionCache,
+        process_instance_key: int,
+        now: datetime,
+        next_key: Callable[[], int],
+    ) -> ProcessingContext:
+        """Lock the process instance and load its live element instances and their variables."""
+        with conn.pipeline():
+            pi_cur = conn.execute(
+                "SELECT process_definition_key, state, tenant_id, start_date, parent_process_instance_key,"
+                " parent_element_instance_key FROM engine.process_instance WHERE key = %s FOR UPDATE",
+                (process_instance_key,),
+            )
+            ei_cur = conn.execute(
+                "SELECT key, element_id, flow_scope_key, state, start_date, joins FROM engine.element_instance"
+                " WHERE process_instance_key = %s AND state NOT IN ('COMPLETED', 'TERMINATED')",
+                (process_instance_key,),
+            )
+            var_cur = conn.execute(
+                "SELECT v.scope_key, v.name, v.value, v.key FROM engine.variable v"
+                " JOIN engine.element_instance e ON e.key = v.scope_key"
+                " WHERE v.process_instance_key = %s AND e.state NOT IN ('COMPLETED', 'TERMINATED')",
+                (process_instance_key,),
+            )
+        pi_row = pi_cur.fetchone()
+        if pi_row is None:
+            raise NotFoundError(
+                f"Expected to find process instance with key '{process_instance_key}', but none was found"
+            )
+        definition = definitions.get(conn, int(pi_row[0]))
+        instance = ProcessInstanceRow(
+            key=process_instance_key,
+            definition=definition,
+            state=pi_row[1],
+            tenant_id=pi_row[2],
+            start_date=pi_row[3],
+            parent_process_instance_key=pi_row[4],
+            parent_element_instance_key=pi_row[5],
+        )
+        process = definition.process
+        elements = {
+            int(key): ElementInstance(
+                key=int(key),
+                element=process.element(element_id),
+                flow_scope_key=scope,
+                state=state,
+                start_date=start,
+                joins=joins,
+            )
+            for key, element_id, scope, state, start, joins in ei_cur.fetchall()
+        }
+        variables = Variables()
+        for scope_key, name, value, key in var_cur.fetchall():
+            variables.by_scope.setdefault(int(scope_key), {})[name] = value
+            variables.keys[(int(scope_key), name)] = int(key)
+        return cls(conn, now, next_key, instance, elements, variables)
+
+    # ----------------------------------------------------------------------------- model lookups
+
+    @property
+    def definition(self) -> ProcessDefinition:
+        return self.instance.definition
+
+    @property
+    def process(self) -> Process:
+        return self.instance.definition.process
+
+    def element_instance(self, key: int) -> ElementInstance:
+        found = self.elements.get(key)
+        if found is None:
+            raise NotFoundError(f"Expected to find element instance with key '{key}', but none was found")
+        return found
+
+    def scope_chain(self, key: int) -> list[int]:
+        """The element instance and every scope around it, innermost first."""
+        chain = [key]
+        current = self.elements[key].flow_scope_key
+        while current is not None:
+            chain.append(current)
+            current = self.elements[current].flow_scope_key
+        return chain
+
+    def live_children(self, scope_key: int) -> list[ElementInstance]:
+        return [e for e in self.elements.values() if e.flow_scope_key == scope_key and e.is_live]
+
+    def visible_variables(self, key: int) -> dict[str, Any]:
+        return self.variables.visible(self.scope_chain(key))
+
+    # ----------------------------------------------------------------------------- element life cycle
+
+    def new_element_instance(
+        self, element: Element, flow_scope_key: int | None, key: int | None = None
+    ) -> ElementInstance:
+        instance = ElementInstance(
+            key=key if key is not None else self.next_key(),
+            element=element,
+            flow_scope_key=flow_scope_key,
+            state=ACTIVATING,
+            start_date=self.now,
+            joins={} if element.child_ids else None,
+            is_new=True,
+        )
+        self.elements[instance.key] = instance
+        self.record_element(instance)
+        return instance
+
+    def transition(self, instance: ElementInstance, state: str) -> None:
+        instance.state = state
+        if state in FINAL_STATES:
+            instance.end_date = self.now
+        instance.is_dirty = True
+        self.record_element(instance)
+
+    def record_element(self, instance: ElementInstance) -> None:
+        definition = self.definition
+        self.writes.record(
+            self.now,
+            ValueType.PROCESS_INSTANCE,
+            _INTENT_FOR_STATE[instance.state],
+            instance.key,
+            self.instance.key,
+            instance.element.id,
+            {
+                "bpmnElementType": instance.element.type.value,
+                "flowScopeKey": instance.flow_scope_key if instance.flow_scope_key is not None else -1,
+                "bpmnProcessId": definition.bpmn_process_id,
+                "version": definition.version,
+                "processDefinitionKey": definition.key,
+            },
+        )
+
+    def record(
+        self, value_type: ValueType, intent: Intent, key: int, element_id: str | None, value: dict[str, Any]
+    ) -> None:
+        self.writes.record(self.now, value_type, intent, key, self.instance.key, element_id, value)
+
+    def schedule(self, label: str, run: Callable[[], None]) -> None:
+        self.steps.append(Step(run=run, label=label))
+
+    # ----------------------------------------------------------------------------- variables
+
+    def set_variable(self, scope_key: int, name: str, value: Any) -> None:
+        if self.variables.set(scope_key, name, value):
+            self.record(
+                ValueType.VARIABLE,
+                Intent.UPDATED if not self.variables.changed[(scope_key, name)] else Intent.CREATED,
+                self.variables.keys.setdefault((scope_key, name), self.next_key()),
+                None,
+                {"name": name, "value": value, "scopeKey": scope_key},
+            )
+
+    def propagate_variables(self, start_scope_key: int, values: dict[str, Any]) -> None:
+        """Zeebe's merge: each variable updates the nearest scope (from ``start_scope_key`` up) that
+        has it, and is created on the root scope when none does."""
+        chain = self.scope_chain(start_scope_key)
+        for name, value in values.items():
+            target = next((s for s in chain if name in self.variables.local(s)), chain[-1])
+            self.set_variable(target, name, value)
+
+    # ----------------------------------------------------------------------------- flush
+
+    def flush(self) -> None:
+        definition = self.definition
+        for instance in self.elements.values():
+            if instance.is_new:
+                self.writes.insert(
+                    "element_instance",
+                    (
+                        instance.key,
+                        self.instance.key,
+                        definition.key,
+                        definition.bpmn_process_id,
+                        instance.element.id,
+                        instance.element.type.value,
+                        instance.flow_scope_key,
+                        instance.state,
+                        instance.start_date,
+                        instance.end_date,
+                        instance.joins,
+                        self.instance.tenant_id,
+                    ),
+                )
+            elif instance.is_dirty:
+                self.writes.update(
+                    "UPDATE engine.element_instance SET state = %s, end_date = %s, joins = %s WHERE key = %s",
+                    (instance.state, instance.end_date, _jsonb(instance.joins), instance.key),
+                )
+        for (scope_key, name), is_new in self.variables.changed.items():
+            value = self.variables.by_scope[scope_key][name]
+            key = self.variables.keys[(scope_key, name)]
+            if is_new:
+                self.writes.insert(
+                    "variable", (key, self.instance.key, scope_key, name, value, self.instance.tenant_id)
+                )
+            else:
+                self.writes.update("UPDATE engine.variable SET value = %s WHERE key = %s", (_jsonb(value), key))
+        pi = self.instance
+        if pi.is_new:
+            self.writes.insert(
+                "process_instance",
+                (
+                    pi.key,
+                    definition.key,
+                    definition.bpmn_process_id,
+                    definition.version,
+                    pi.state,
+                    pi.tenant_id,
+                    pi.start_date,
+                    pi.parent_process_instance_key,
+                    pi.parent_element_instance_key,
+                ),
+            )
+        elif pi.is_dirty:
+            self.writes.update(
+                "UPDATE engine.process_instance SET state = %s, end_date = %s WHERE key = %s",
+                (pi.state, pi.end_date, pi.key),
+            )
+        self.writes.flush(self.conn)
+
+    @property
+    def root_type(self) -> ElementType:
+        return self.process.root.type
+
+
+def _jsonb(value: Any) -> Any:
+    from psycopg.types.json import Jsonb
+
+    return None if value is None else Jsonb(value)

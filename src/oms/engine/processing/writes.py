@@ -1,0 +1,153 @@
+"""Everything one command writes, gathered in memory and flushed in a few round trips at the end.
+
+New rows go in with ``COPY`` (records, element instances, variables, jobs…), changed rows with
+batched ``UPDATE`` statements. The record log is appended by the same flush as the state it
+describes, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from oms.engine.records import Intent, ValueType
+
+_COPY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "record": ("key", "value_type", "intent", "process_instance_key", "element_id", "timestamp", "value"),
+    "element_instance": (
+        "key",
+        "process_instance_key",
+        "process_definition_key",
+        "bpmn_process_id",
+        "element_id",
+        "element_type",
+        "flow_scope_key",
+        "state",
+        "start_date",
+        "end_date",
+        "joins",
+        "tenant_id",
+    ),
+    "variable": ("key", "process_instance_key", "scope_key", "name", "value", "tenant_id"),
+    "job": (
+        "key",
+        "type",
+        "state",
+        "retries",
+        "custom_headers",
+        "process_instance_key",
+        "element_instance_key",
+        "element_id",
+        "bpmn_process_id",
+        "process_definition_key",
+        "version",
+        "scope_keys",
+        "tenant_id",
+        "created_at",
+    ),
+    "timer": (
+        "key",
+        "process_instance_key",
+        "element_instance_key",
+        "target_element_id",
+        "due_date",
+        "repetitions",
+        "interval_spec",
+        "state",
+        "process_definition_key",
+        "tenant_id",
+    ),
+    "message_subscription": (
+        "key",
+        "process_instance_key",
+        "element_instance_key",
+        "target_element_id",
+        "bpmn_process_id",
+        "process_definition_key",
+        "message_name",
+        "correlation_key",
+        "interrupting",
+        "state",
+        "created_at",
+        "tenant_id",
+    ),
+    "incident": (
+        "key",
+        "process_instance_key",
+        "element_instance_key",
+        "element_id",
+        "job_key",
+        "error_type",
+        "error_message",
+        "state",
+        "bpmn_process_id",
+        "process_definition_key",
+        "tenant_id",
+        "created_at",
+    ),
+    "process_instance": (
+        "key",
+        "process_definition_key",
+        "bpmn_process_id",
+        "version",
+        "state",
+        "tenant_id",
+        "start_date",
+        "parent_process_instance_key",
+        "parent_element_instance_key",
+    ),
+}
+
+_JSON_COLUMNS = frozenset({"value", "joins", "custom_headers"})
+
+
+@dataclass
+class WriteBatch:
+    inserts: dict[str, list[tuple[Any, ...]]] = field(default_factory=lambda: defaultdict(list))
+    #: SQL text -> parameter rows, in first-seen order (updates run after the inserts).
+    updates: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    notify_job_types: set[str] = field(default_factory=set)
+
+    def insert(self, table: str, row: tuple[Any, ...]) -> None:
+        self.inserts[table].append(row)
+
+    def update(self, sql: str, params: tuple[Any, ...]) -> None:
+        self.updates.setdefault(sql, []).append(params)
+
+    def record(
+        self,
+        now: datetime,
+        value_type: ValueType,
+        intent: Intent,
+        key: int,
+        process_instance_key: int | None = None,
+        element_id: str | None = None,
+        value: dict[str, Any] | None = None,
+    ) -> None:
+        self.inserts["record"].append(
+            (key, value_type.value, intent.value, process_instance_key, element_id, now, value or {})
+        )
+
+    def flush(self, conn: psycopg.Connection[Any]) -> None:
+        with conn.cursor() as cur:
+            for table, rows in self.inserts.items():
+                if not rows:
+                    continue
+                columns = _COPY_COLUMNS[table]
+                json_positions = [i for i, c in enumerate(columns) if c in _JSON_COLUMNS]
+                with cur.copy(f"COPY engine.{table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        if json_positions:
+                            row = tuple(
+                                Jsonb(v) if i in json_positions and v is not None else v for i, v in enumerate(row)
+                            )
+                        copy.write_row(row)
+            for sql, params in self.updates.items():
+                cur.executemany(sql, params)
+            for job_type in sorted(self.notify_job_types):
+                cur.execute("SELECT pg_notify('engine_jobs', %s)", (job_type,))

@@ -1,0 +1,1 @@
+"""Test kit for the embedded engine: harness, pytest plugin, BPMN builder."""
