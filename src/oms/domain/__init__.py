@@ -1,0 +1,1 @@
+"""Business rules of the OMS: pure Python, no I/O."""
