@@ -29,7 +29,9 @@ class Runtime:
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection[Any]]:
-        with self.pool.connection() as conn, conn.transaction():
+        """A transaction in pipeline mode: BEGIN travels with the first query and COMMIT with the
+        last writes, so a typical command costs two or three round trips."""
+        with self.pool.connection() as conn, conn.pipeline(), conn.transaction():
             yield conn
 
     def on_instance(
@@ -37,9 +39,21 @@ class Runtime:
         conn: psycopg.Connection[Any],
         process_instance_key: int,
         command: Callable[[ProcessingContext], T],
+        also_lock: tuple[str, tuple[Any, ...]] | None = None,
+        *,
+        key_of: str | None = None,
     ) -> T:
-        """Lock the instance, run ``command`` on it, advance every token, write it all."""
-        ctx = ProcessingContext.load(conn, self.definitions, process_instance_key, self.clock.now(), self.keys.next_key)
+        """Lock the instance, run ``command`` on it, advance every token, write it all (see
+        ``ProcessingContext.load`` for ``also_lock`` and ``key_of``)."""
+        ctx = ProcessingContext.load(
+            conn,
+            self.definitions,
+            process_instance_key,
+            self.clock.now(),
+            self.keys.next_key,
+            also_lock,
+            key_of=key_of,
+        )
         result = command(ctx)
         self.lifecycle.run(ctx)
         ctx.flush()

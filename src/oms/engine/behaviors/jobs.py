@@ -58,8 +58,15 @@ def create_job(ctx: ProcessingContext, instance: ElementInstance, job_type: str,
 def cancel_jobs_of(ctx: ProcessingContext, instance: ElementInstance) -> None:
     pending = ctx.writes.inserts["job"]
     for index, row in enumerate(pending):
-        if row[6] == instance.key:  # created in this command: cancel it before it is written
+        if row[6] == instance.key and row[2] != "CANCELED":  # created in this command: cancel it before it is written
             pending[index] = (*row[:2], "CANCELED", *row[3:])
+            ctx.record(
+                ValueType.JOB,
+                Intent.CANCELED,
+                row[0],
+                instance.element.id,
+                {"type": row[1], "elementInstanceKey": instance.key},
+            )
     if instance.is_new:
         return
     rows = ctx.conn.execute(

@@ -151,7 +151,7 @@ def _open_message_subscription(
 ) -> None:
     key = ctx.next_key()
     definition = ctx.definition
-    ctx.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{name}\x00{correlation_key}",))
+    ctx.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{name}\x1f{correlation_key}",))
     buffered = ctx.conn.execute(
         "SELECT m.key, m.variables FROM engine.message m WHERE m.name = %s AND m.correlation_key = %s"
         " AND m.state = 'PUBLISHED' AND m.deadline > %s AND m.tenant_id = %s"
@@ -201,12 +201,21 @@ def close_subscriptions_of(ctx: ProcessingContext, owner: ElementInstance) -> No
     """Close every open message subscription and active timer owned by ``owner``."""
     if not owns_subscriptions(owner.element):
         return
+    # Opened in this command: close them before they are written, and say so in the record log.
     for index, row in enumerate(ctx.writes.inserts["timer"]):
-        if row[2] == owner.key:
+        if row[2] == owner.key and row[7] == "ACTIVE":
             ctx.writes.inserts["timer"][index] = (*row[:7], "CANCELED", *row[8:])
+            ctx.record(ValueType.TIMER, Intent.CANCELED, row[0], row[3], {"elementInstanceKey": owner.key})
     for index, row in enumerate(ctx.writes.inserts["message_subscription"]):
         if row[2] == owner.key and row[9] == "OPEN":
             ctx.writes.inserts["message_subscription"][index] = (*row[:9], "DELETED", *row[10:])
+            ctx.record(
+                ValueType.MESSAGE_SUBSCRIPTION,
+                Intent.DELETED,
+                row[0],
+                row[3],
+                {"messageName": row[6], "elementInstanceKey": owner.key},
+            )
     if owner.is_new:
         return
     with ctx.conn.pipeline():

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import psycopg
 from psycopg.types.json import Jsonb
 
 from oms.engine.behaviors.bpmn_errors import throw_error as throw_bpmn_error
@@ -16,6 +15,7 @@ from oms.engine.commands.instances import check_variables
 from oms.engine.errors import InvalidArgumentError, InvalidStateError, NotFoundError
 from oms.engine.processing.context import ProcessingContext
 from oms.engine.processing.failure import ErrorType, Failure
+from oms.engine.processing.writes import WriteBatch
 from oms.engine.records import Intent, ValueType
 from oms.engine.runtime import Runtime
 
@@ -44,11 +44,19 @@ WITH picked AS (
     SELECT key FROM engine.job
     WHERE type = %(type)s AND state = 'ACTIVATABLE' AND tenant_id = ANY(%(tenants)s)
     ORDER BY key LIMIT %(max)s FOR UPDATE SKIP LOCKED
+), activated AS (
+    UPDATE engine.job j SET state = 'ACTIVATED', worker = %(worker)s, deadline = %(deadline)s
+    FROM picked WHERE j.key = picked.key
+    RETURNING j.key, j.retries, j.custom_headers, j.process_instance_key, j.element_instance_key, j.element_id,
+              j.bpmn_process_id, j.process_definition_key, j.version, j.scope_keys, j.tenant_id, j.created_at
 )
-UPDATE engine.job j SET state = 'ACTIVATED', worker = %(worker)s, deadline = %(deadline)s
-FROM picked WHERE j.key = picked.key
-RETURNING j.key, j.retries, j.custom_headers, j.process_instance_key, j.element_instance_key, j.element_id,
-          j.bpmn_process_id, j.process_definition_key, j.version, j.scope_keys, j.tenant_id, j.created_at
+SELECT a.*, (
+    -- every variable the job's scope sees; inner scopes come last so they win on equal names
+    SELECT jsonb_object_agg(v.name, v.value ORDER BY array_position(a.scope_keys, v.scope_key) DESC)
+    FROM engine.variable v
+    WHERE v.scope_key = ANY(a.scope_keys) AND (%(all_names)s OR v.name = ANY(%(names)s))
+) AS variables
+FROM activated a ORDER BY a.key
 """
 
 
@@ -79,79 +87,47 @@ def activate_jobs(
                 "max": max_jobs,
                 "worker": worker,
                 "deadline": deadline,
+                "all_names": fetch_variables is None,
+                "names": fetch_variables or [],
             },
         ).fetchall()
-        if not rows:
-            return []
-        scopes = sorted({scope for row in rows for scope in row[9]})
-        if fetch_variables is None:
-            var_rows = conn.execute(
-                "SELECT scope_key, name, value FROM engine.variable WHERE scope_key = ANY(%s)", (scopes,)
-            ).fetchall()
-        else:
-            var_rows = conn.execute(
-                "SELECT scope_key, name, value FROM engine.variable WHERE scope_key = ANY(%s) AND name = ANY(%s)",
-                (scopes, fetch_variables),
-            ).fetchall()
-        by_scope: dict[int, dict[str, Any]] = {}
-        for scope_key, name, value in var_rows:
-            by_scope.setdefault(int(scope_key), {})[name] = value
-        jobs = []
-        with (
-            conn.cursor() as cur,
-            cur.copy(
-                "COPY engine.record (key, value_type, intent, process_instance_key, element_id, timestamp, value)"
-                " FROM STDIN"
-            ) as copy,
-        ):
-            for row in rows:
-                variables: dict[str, Any] = {}
-                for scope in reversed(row[9]):  # outermost first, so inner scopes shadow outer ones
-                    variables.update(by_scope.get(int(scope), {}))
-                job = ActivatedJob(
-                    key=int(row[0]),
-                    type=job_type,
-                    retries=int(row[1]),
-                    custom_headers=dict(row[2]),
-                    process_instance_key=int(row[3]),
-                    element_instance_key=int(row[4]),
-                    element_id=row[5],
-                    bpmn_process_id=row[6],
-                    process_definition_key=int(row[7]),
-                    process_definition_version=int(row[8]),
-                    tenant_id=row[10],
-                    created_at=row[11],
-                    deadline=deadline,
-                    worker=worker,
-                    variables=variables,
+        jobs = [
+            ActivatedJob(
+                key=int(row[0]),
+                type=job_type,
+                retries=int(row[1]),
+                custom_headers=dict(row[2]),
+                process_instance_key=int(row[3]),
+                element_instance_key=int(row[4]),
+                element_id=row[5],
+                bpmn_process_id=row[6],
+                process_definition_key=int(row[7]),
+                process_definition_version=int(row[8]),
+                tenant_id=row[10],
+                created_at=row[11],
+                deadline=deadline,
+                worker=worker,
+                variables=dict(row[12] or {}),
+            )
+            for row in rows
+        ]
+        if jobs:
+            records = WriteBatch()
+            value = {"type": job_type, "worker": worker, "deadline": deadline.isoformat()}
+            for job in jobs:
+                records.record(
+                    now, ValueType.JOB, Intent.ACTIVATED, job.key, job.process_instance_key, job.element_id, value
                 )
-                jobs.append(job)
-                copy.write_row(
-                    (
-                        job.key,
-                        ValueType.JOB.value,
-                        Intent.ACTIVATED.value,
-                        job.process_instance_key,
-                        job.element_id,
-                        now,
-                        Jsonb({"type": job_type, "worker": worker, "deadline": deadline.isoformat()}),
-                    )
-                )
+            records.flush(conn)
     return jobs
 
 
-def _job_instance(conn: psycopg.Connection[Any], job_key: int) -> int:
-    row = conn.execute("SELECT process_instance_key FROM engine.job WHERE key = %s", (job_key,)).fetchone()
-    if row is None:
-        raise NotFoundError(f"Expected to find job with key '{job_key}', but no such job was found")
-    return int(row[0])
+_LOCK_JOB = "SELECT state, element_instance_key, type, retries, element_id FROM engine.job WHERE key = %s FOR UPDATE"
 
 
-def _lock_job(ctx: ProcessingContext, job_key: int, action: str, allowed: tuple[str, ...]) -> tuple[Any, ...]:
-    row = ctx.conn.execute(
-        "SELECT state, element_instance_key, type, retries, element_id FROM engine.job WHERE key = %s FOR UPDATE",
-        (job_key,),
-    ).fetchone()
+def _locked_job(ctx: ProcessingContext, job_key: int, action: str, allowed: tuple[str, ...]) -> tuple[Any, ...]:
+    """The job row that ``load`` locked with the instance, checked to be in an allowed state."""
+    row = ctx.locked_row
     assert row is not None
     if row[0] not in allowed:
         raise InvalidStateError(
@@ -168,10 +144,9 @@ def _lock_job(ctx: ProcessingContext, job_key: int, action: str, allowed: tuple[
 def complete_job(runtime: Runtime, job_key: int, variables: dict[str, Any] | None = None) -> None:
     values = check_variables(variables)
     with runtime.transaction() as conn:
-        instance_key = _job_instance(conn, job_key)
 
         def complete(ctx: ProcessingContext) -> None:
-            _state, element_instance_key, job_type, _retries, element_id = _lock_job(
+            _state, element_instance_key, job_type, _retries, element_id = _locked_job(
                 ctx, job_key, "complete", ("ACTIVATED",)
             )
             ctx.writes.update(
@@ -180,7 +155,7 @@ def complete_job(runtime: Runtime, job_key: int, variables: dict[str, Any] | Non
             ctx.record(ValueType.JOB, Intent.COMPLETED, job_key, element_id, {"type": job_type, "variables": values})
             runtime.lifecycle.job_completed(ctx, ctx.element_instance(int(element_instance_key)), values)
 
-        runtime.on_instance(conn, instance_key, complete)
+        runtime.on_instance(conn, job_key, complete, (_LOCK_JOB, (job_key,)), key_of="job")
 
 
 def fail_job(
@@ -196,10 +171,9 @@ def fail_job(
     if retry_backoff_ms < 0:
         raise InvalidArgumentError(f"Expected a retry back-off of at least 0 ms, but it was {retry_backoff_ms}")
     with runtime.transaction() as conn:
-        instance_key = _job_instance(conn, job_key)
 
         def fail(ctx: ProcessingContext) -> None:
-            _state, element_instance_key, job_type, _r, element_id = _lock_job(ctx, job_key, "fail", ("ACTIVATED",))
+            _state, element_instance_key, job_type, _r, element_id = _locked_job(ctx, job_key, "fail", ("ACTIVATED",))
             instance = ctx.element_instance(int(element_instance_key))
             for name, value in values.items():
                 ctx.set_variable(instance.key, name, value)
@@ -228,7 +202,7 @@ def fail_job(
                 message = error_message or "No more retries left."
                 raise_incident(ctx, instance, Failure(ErrorType.JOB_NO_RETRIES, message), job_key=job_key)
 
-        runtime.on_instance(conn, instance_key, fail)
+        runtime.on_instance(conn, job_key, fail, (_LOCK_JOB, (job_key,)), key_of="job")
 
 
 def throw_error(
@@ -243,10 +217,9 @@ def throw_error(
     if not error_code:
         raise InvalidArgumentError("Expected an error code, but it was empty")
     with runtime.transaction() as conn:
-        instance_key = _job_instance(conn, job_key)
 
         def throw(ctx: ProcessingContext) -> None:
-            _s, element_instance_key, job_type, _r, element_id = _lock_job(
+            _s, element_instance_key, job_type, _r, element_id = _locked_job(
                 ctx, job_key, "throw an error for", ("ACTIVATED",)
             )
             instance = ctx.element_instance(int(element_instance_key))
@@ -270,7 +243,7 @@ def throw_error(
             if failure is not None:
                 raise_incident(ctx, instance, failure, job_key=job_key)
 
-        runtime.on_instance(conn, instance_key, throw)
+        runtime.on_instance(conn, job_key, throw, (_LOCK_JOB, (job_key,)), key_of="job")
 
 
 def update_job_retries(runtime: Runtime, job_key: int, retries: int) -> None:
@@ -304,20 +277,23 @@ def _update_job(
     states: tuple[str, ...] = ("ACTIVATABLE", "ACTIVATED", "FAILED", "ERROR_THROWN"),
 ) -> None:
     with runtime.transaction() as conn:
-        row = conn.execute("SELECT state, element_id FROM engine.job WHERE key = %s FOR UPDATE", (job_key,)).fetchone()
+        row = conn.execute(
+            "SELECT state, element_id, process_instance_key FROM engine.job WHERE key = %s FOR UPDATE", (job_key,)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"Expected to {action} job with key '{job_key}', but no such job was found")
         if row[0] not in states:
             raise InvalidStateError(f"Expected to {action} job with key '{job_key}', but it is in state '{row[0]}'")
         conn.execute(f"UPDATE engine.job SET {assignment} WHERE key = %s", (value, job_key))  # assignment is a constant
         conn.execute(
-            "INSERT INTO engine.record (key, value_type, intent, element_id, timestamp, value)"
-            " VALUES (%s, %s, %s, %s, %s, %s)",
+            "INSERT INTO engine.record (key, value_type, intent, element_id, process_instance_key, timestamp, value)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
             (
                 job_key,
                 ValueType.JOB.value,
                 intent.value,
                 row[1],
+                row[2],
                 runtime.clock.now(),
                 Jsonb({assignment.split()[0]: str(value)}),
             ),

@@ -49,10 +49,10 @@ def publish_message(
     key = runtime.keys.next_key()
     try:
         with runtime.transaction() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{name}\x00{correlation_key}",))
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{name}\x1f{correlation_key}",))
             conn.execute(
                 "INSERT INTO engine.message (key, name, correlation_key, message_id, variables, published_at,"
-                " deadline, state, tenant_id) VALUES (%s, %s, %s, %s, %s, %s, %s, 'PUBLISHED', %s)",
+                " deadline, state, tenant_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 (
                     key,
                     name,
@@ -61,6 +61,9 @@ def publish_message(
                     Jsonb(values),
                     now,
                     now + timedelta(milliseconds=time_to_live_ms),
+                    # Like Zeebe: a message without a time to live expires at once (never buffered, and
+                    # its id may be published again right away).
+                    "PUBLISHED" if time_to_live_ms > 0 else "EXPIRED",
                     tenant_id,
                 ),
             )
@@ -81,6 +84,11 @@ def publish_message(
                     ),
                 ),
             )
+            if time_to_live_ms == 0:
+                conn.execute(
+                    "INSERT INTO engine.record (key, value_type, intent, timestamp, value) VALUES (%s, %s, %s, %s, %s)",
+                    (key, ValueType.MESSAGE.value, Intent.EXPIRED.value, now, Jsonb({"name": name})),
+                )
             targets = conn.execute(
                 "SELECT DISTINCT ON (bpmn_process_id) bpmn_process_id, process_instance_key, key"
                 " FROM engine.message_subscription WHERE message_name = %s AND correlation_key = %s"

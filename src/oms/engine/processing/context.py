@@ -67,6 +67,8 @@ class ProcessingContext:
         self.pending_messages: list[Any] = []
         #: Element instances activated by an event that already happened (their variables are merged).
         self.triggered_on_activation: set[int] = set()
+        #: The row a command asked ``load`` to lock along with the instance (see ``also_lock``).
+        self.locked_row: tuple[Any, ...] | None = None
 
     # ----------------------------------------------------------------------------- loading
 
@@ -78,33 +80,42 @@ class ProcessingContext:
         process_instance_key: int,
         now: datetime,
         next_key: Callable[[], int],
+        also_lock: tuple[str, tuple[Any, ...]] | None = None,
+        *,
+        key_of: str | None = None,
     ) -> ProcessingContext:
-        """Lock the process instance and load its live element instances and their variables."""
+        """Lock the process instance and load its live element instances and their variables, in one
+        round trip. ``also_lock`` is a query for a row of the instance that the command needs locked
+        too (a job, an incident…), whose row lands in ``ctx.locked_row``. With ``key_of`` (a table such
+        as ``job``), ``process_instance_key`` is the key of a row of that table and the instance is
+        the one that row belongs to, which saves a round trip to look it up first."""
+        ref = "%s" if key_of is None else f"(SELECT process_instance_key FROM engine.{key_of} WHERE key = %s)"
+        params = (process_instance_key,)
         with conn.pipeline():
             pi_cur = conn.execute(
                 "SELECT process_definition_key, state, tenant_id, start_date, parent_process_instance_key,"
-                " parent_element_instance_key FROM engine.process_instance WHERE key = %s FOR UPDATE",
-                (process_instance_key,),
+                f" parent_element_instance_key, key FROM engine.process_instance WHERE key = {ref} FOR UPDATE",
+                params,
             )
             ei_cur = conn.execute(
                 "SELECT key, element_id, flow_scope_key, state, start_date, joins FROM engine.element_instance"
-                " WHERE process_instance_key = %s AND state NOT IN ('COMPLETED', 'TERMINATED')",
-                (process_instance_key,),
+                f" WHERE process_instance_key = {ref} AND state NOT IN ('COMPLETED', 'TERMINATED')",
+                params,
             )
             var_cur = conn.execute(
                 "SELECT v.scope_key, v.name, v.value, v.key FROM engine.variable v"
                 " JOIN engine.element_instance e ON e.key = v.scope_key"
-                " WHERE v.process_instance_key = %s AND e.state NOT IN ('COMPLETED', 'TERMINATED')",
-                (process_instance_key,),
+                f" WHERE v.process_instance_key = {ref} AND e.state NOT IN ('COMPLETED', 'TERMINATED')",
+                params,
             )
+            extra_cur = conn.execute(also_lock[0], also_lock[1]) if also_lock is not None else None
         pi_row = pi_cur.fetchone()
         if pi_row is None:
-            raise NotFoundError(
-                f"Expected to find process instance with key '{process_instance_key}', but none was found"
-            )
+            what = "process instance" if key_of is None else key_of.replace("_", " ")
+            raise NotFoundError(f"Expected to find {what} with key '{process_instance_key}', but none was found")
         definition = definitions.get(conn, int(pi_row[0]))
         instance = ProcessInstanceRow(
-            key=process_instance_key,
+            key=int(pi_row[6]),
             definition=definition,
             state=pi_row[1],
             tenant_id=pi_row[2],
@@ -128,7 +139,9 @@ class ProcessingContext:
         for scope_key, name, value, key in var_cur.fetchall():
             variables.by_scope.setdefault(int(scope_key), {})[name] = value
             variables.keys[(int(scope_key), name)] = int(key)
-        return cls(conn, now, next_key, instance, elements, variables)
+        ctx = cls(conn, now, next_key, instance, elements, variables)
+        ctx.locked_row = extra_cur.fetchone() if extra_cur is not None else None
+        return ctx
 
     # ----------------------------------------------------------------------------- model lookups
 

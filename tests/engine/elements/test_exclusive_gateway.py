@@ -1,0 +1,167 @@
+"""Exclusive gateway: the first outgoing flow (in document order) whose condition is true, else
+the default flow, else a CONDITION_ERROR incident that can be resolved after fixing variables."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from oms.engine.commands.instances import CreatedInstance
+from oms.engine.testing.builder import process
+from oms.engine.testing.harness import ProcessTestHarness
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}-{uuid4().hex[:8]}"
+
+
+def _taken_flows(process_test: ProcessTestHarness, instance: CreatedInstance) -> list[str | None]:
+    return [
+        r.element_id
+        for r in process_test.engine.queries.records(instance.process_instance_key)
+        if r.intent == "SEQUENCE_FLOW_TAKEN"
+    ]
+
+
+def _amount_router(process_id: str, *, default: bool) -> bytes:
+    builder = (
+        process(process_id)
+        .start_event("start")
+        .exclusive_gateway("xor", default="to_small" if default else None)
+        .sequence_flow_id("to_huge")
+        .condition("= amount > 1000")
+        .end_event("huge")
+        .branch_from("xor")
+        .sequence_flow_id("to_big")
+        .condition("= amount > 100")
+        .end_event("big")
+    )
+    if default:
+        builder = builder.branch_from("xor").sequence_flow_id("to_small").end_event("small")
+    return builder.done()
+
+
+def test_takes_the_first_flow_whose_condition_is_true(process_test: ProcessTestHarness) -> None:
+    # given: both conditions are true for 5000; the first in document order wins
+    process_id = _unique("xor-first")
+    process_test.deploy(_amount_router(process_id, default=True))
+    # when
+    instance = process_test.create_instance(process_id, {"amount": 5000})
+    # then
+    process_test.assert_that(instance).is_completed().has_completed_elements("xor", "huge").has_not_activated_elements(
+        "big", "small"
+    )
+    assert _taken_flows(process_test, instance) == ["flow_start_xor", "to_huge"]
+
+
+def test_takes_a_later_flow_when_only_its_condition_is_true(process_test: ProcessTestHarness) -> None:
+    # given
+    process_id = _unique("xor-second")
+    process_test.deploy(_amount_router(process_id, default=True))
+    # when
+    instance = process_test.create_instance(process_id, {"amount": 500})
+    # then
+    process_test.assert_that(instance).is_completed().has_completed_elements("big").has_not_activated_elements(
+        "huge", "small"
+    )
+
+
+def test_takes_default_flow_when_no_condition_matches(process_test: ProcessTestHarness) -> None:
+    # given
+    process_id = _unique("xor-default")
+    process_test.deploy(_amount_router(process_id, default=True))
+    # when
+    instance = process_test.create_instance(process_id, {"amount": 5})
+    # then
+    process_test.assert_that(instance).is_completed().has_completed_elements("small").has_not_activated_elements(
+        "huge", "big"
+    )
+    assert _taken_flows(process_test, instance) == ["flow_start_xor", "to_small"]
+
+
+def test_raises_condition_error_when_no_condition_matches_and_there_is_no_default(
+    process_test: ProcessTestHarness,
+) -> None:
+    # given
+    process_id = _unique("xor-no-match")
+    process_test.deploy(_amount_router(process_id, default=False))
+    # when
+    instance = process_test.create_instance(process_id, {"amount": 5})
+    # then
+    incident = process_test.assert_that(instance).is_active().has_incident("CONDITION_ERROR", "xor")
+    assert "xor" in incident.error_message
+    process_test.assert_that(instance).has_not_activated_elements("huge", "big")
+
+
+def test_condition_that_is_not_a_boolean_raises_condition_error(process_test: ProcessTestHarness) -> None:
+    # given: with no amount, "amount > 1000" is null
+    process_id = _unique("xor-null")
+    process_test.deploy(_amount_router(process_id, default=True))
+    # when
+    instance = process_test.create_instance(process_id)
+    # then
+    process_test.assert_that(instance).is_active().has_incident("CONDITION_ERROR", "xor")
+    process_test.assert_that(instance).has_not_activated_elements("huge", "big", "small")
+
+
+def test_resolving_the_condition_incident_after_setting_variables_continues(process_test: ProcessTestHarness) -> None:
+    # given
+    process_id = _unique("xor-resolve")
+    process_test.deploy(_amount_router(process_id, default=False))
+    instance = process_test.create_instance(process_id, {"amount": 5})
+    incident = process_test.assert_that(instance).has_incident("CONDITION_ERROR", "xor")
+    # when
+    process_test.engine.set_variables(instance.process_instance_key, {"amount": 200})
+    process_test.engine.resolve_incident(incident.key)
+    # then
+    process_test.assert_incident(incident.key).is_resolved()
+    process_test.assert_that(instance).is_completed().has_no_incidents().has_completed_elements("xor", "big")
+
+
+def test_resolving_without_fixing_the_cause_raises_a_new_incident(process_test: ProcessTestHarness) -> None:
+    # given
+    process_id = _unique("xor-resolve-again")
+    process_test.deploy(_amount_router(process_id, default=False))
+    instance = process_test.create_instance(process_id, {"amount": 5})
+    incident = process_test.assert_that(instance).has_incident("CONDITION_ERROR", "xor")
+    # when
+    process_test.engine.resolve_incident(incident.key)
+    # then
+    again = process_test.assert_that(instance).is_active().has_incident("CONDITION_ERROR", "xor")
+    assert again.key != incident.key
+
+
+def test_gateway_with_a_single_unconditional_flow_just_passes(process_test: ProcessTestHarness) -> None:
+    # given
+    process_id = _unique("xor-single")
+    process_test.deploy(process(process_id).start_event().exclusive_gateway("xor").end_event("end").done())
+    # when
+    instance = process_test.create_instance(process_id)
+    # then
+    process_test.assert_that(instance).is_completed().has_completed_elements("xor", "end")
+
+
+def test_gateway_can_loop_back(process_test: ProcessTestHarness) -> None:
+    # given: a counter loop through a script task and a gateway
+    process_id = _unique("xor-loop")
+    process_test.deploy(
+        process(process_id)
+        .start_event()
+        .script_task("inc", expression="=counter + 1", result_variable="counter")
+        .exclusive_gateway("xor", default="again")
+        .condition("= counter >= 3")
+        .end_event("end")
+        .branch_from("xor")
+        .sequence_flow_id("again")
+        .connect_to("inc")
+        .done()
+    )
+    # when
+    instance = process_test.create_instance(process_id, {"counter": 0})
+    # then
+    process_test.assert_that(instance).is_completed().has_variable("counter", 3)
+    completed_inc = [
+        e
+        for e in process_test.engine.queries.element_instances(instance.process_instance_key)
+        if e.element_id == "inc" and e.state == "COMPLETED"
+    ]
+    assert len(completed_inc) == 3
