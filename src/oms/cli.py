@@ -48,21 +48,20 @@ def dev() -> None:
 @bench_app.command("engine")
 def bench_engine(
     instances: int = typer.Option(1000, help="process instances to run"),
-    workers: int = typer.Option(1, help="worker threads per job type"),
+    processes: int = typer.Option(1, help="engine processes sharing the database, each with its workers"),
+    workers: int = typer.Option(1, help="worker threads per job type in each process"),
     history: int = typer.Option(0, help="completed instances to create first (history in the tables)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
     keep_database: bool = typer.Option(False, help="keep the benchmark database"),
 ) -> None:
     """Five-service-task process N times with in-process workers on a fresh database."""
     from oms.bench.engine_bench import run_engine_bench
-    from oms.engine.api import Engine
 
     url = create_database(database_url(), prefix="oms_bench")
     try:
-        with Engine.connect(url, pool_size=16) as engine:
-            if history:
-                run_engine_bench(engine, history, workers_per_type=workers)
-            result = run_engine_bench(engine, instances, workers_per_type=workers)
+        if history:
+            run_engine_bench(url, history, processes=processes, workers_per_type=workers)
+        result = run_engine_bench(url, instances, processes=processes, workers_per_type=workers)
     finally:
         if not keep_database:
             drop_database(url)

@@ -1,13 +1,17 @@
 """``oms bench engine``: a five-service-task process run N times with in-process workers.
 
-Method: deploy a linear process of five service tasks; one worker thread per job type long-polls
-(``activate_jobs`` with a request timeout, woken by NOTIFY) and completes each job at once; a
-starter thread creates the N instances. Activation latency is the time from a job's creation
-(its commit timestamp by the engine clock) to the moment a waiting worker holds it.
+Method: a fresh database; a linear process of five service tasks. Each benchmark process (one by
+default; ``--processes`` runs several engine processes on the same database, as a deployment
+would to use more than one core) hosts one long-polling worker thread per job type
+(``activate_jobs`` with a request timeout, woken by NOTIFY, batches of up to 32) that completes each
+job at once, and creates its share of the N instances. The clock stops when every instance has
+completed. Activation latency is the time from a job's creation (the engine clock of the command
+that created it) to the moment a worker holds it, so it includes any queueing behind busy workers.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import statistics
 import threading
 import time
@@ -19,6 +23,7 @@ from oms.engine.api import Engine
 from oms.engine.testing.builder import process
 
 TASKS = 5
+PROCESS_ID = "bench-five-tasks"
 
 
 @dataclass(frozen=True)
@@ -30,59 +35,48 @@ class EngineBenchResult:
     activation_p50_ms: float
     activation_p99_ms: float
     history_instances: int
+    processes: int
     workers_per_type: int
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def bench_process(process_id: str = "bench-five-tasks") -> bytes:
-    builder = process(process_id).start_event("start")
+def bench_process() -> bytes:
+    builder = process(PROCESS_ID).start_event("start")
     for i in range(1, TASKS + 1):
         builder = builder.service_task(f"task{i}", job_type=f"bench.task{i}")
     return builder.end_event("end").done()
 
 
-def run_engine_bench(
-    engine: Engine, instances: int, *, workers_per_type: int = 1, batch: int = 32
-) -> EngineBenchResult:
-    engine.deploy(("bench.bpmn", bench_process()))
-    history = _completed_history(engine)
-    latencies: list[float] = []
-    latency_lock = threading.Lock()
-    completed = threading.Semaphore(0)
-    stop = threading.Event()
-
-    def worker(job_type: str, last: bool) -> None:
-        while not stop.is_set():
-            jobs = engine.activate_jobs(
-                job_type, worker="bench", max_jobs=batch, timeout_ms=60_000, request_timeout_ms=500
-            )
-            received = datetime.now(UTC)
-            with latency_lock:
-                latencies.extend((received - job.created_at).total_seconds() * 1000 for job in jobs)
-            for job in jobs:
-                engine.complete_job(job.key)
-                if last:
-                    completed.release()
-
-    threads = [
-        threading.Thread(target=worker, args=(f"bench.task{i}", i == TASKS), daemon=True)
-        for i in range(1, TASKS + 1)
-        for _ in range(workers_per_type)
-    ]
-    for thread in threads:
-        thread.start()
-    started = time.perf_counter()
-    for _ in range(instances):
-        engine.create_instance("bench-five-tasks")
-    for _ in range(instances):
-        if not completed.acquire(timeout=300):
-            raise RuntimeError("benchmark stalled: an instance did not complete within 300 s")
-    seconds = time.perf_counter() - started
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=5)
+def run_engine_bench(url: str, instances: int, *, processes: int = 1, workers_per_type: int = 1) -> EngineBenchResult:
+    with Engine.connect(url) as engine:
+        engine.deploy(("bench.bpmn", bench_process()))
+        history = _completed(engine)
+        context = multiprocessing.get_context("spawn")
+        ready = context.Barrier(processes + 1)
+        results = context.Queue()
+        shares = [instances // processes + (1 if i < instances % processes else 0) for i in range(processes)]
+        children = [
+            context.Process(target=_bench_worker, args=(url, share, workers_per_type, ready, results), daemon=True)
+            for share in shares
+        ]
+        for child in children:
+            child.start()
+        ready.wait(timeout=120)
+        started = time.perf_counter()
+        target = history + instances
+        # A benchmark, not a test: poll the outcome at a coarse interval while the children work.
+        while _completed(engine) < target:
+            if not any(child.is_alive() for child in children):
+                raise RuntimeError("every benchmark process exited before all instances completed")
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        latencies: list[float] = []
+        for _ in children:
+            latencies.extend(results.get(timeout=60))
+        for child in children:
+            child.join(timeout=30)
     ordered = sorted(latencies)
     return EngineBenchResult(
         instances=instances,
@@ -92,11 +86,61 @@ def run_engine_bench(
         activation_p50_ms=round(statistics.median(ordered), 2),
         activation_p99_ms=round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),
         history_instances=history,
+        processes=processes,
         workers_per_type=workers_per_type,
     )
 
 
-def _completed_history(engine: Engine) -> int:
+def _bench_worker(url: str, share: int, workers_per_type: int, ready: Any, results: Any) -> None:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    with Engine.connect(url, pool_size=TASKS * workers_per_type + 2, install_schema=False) as engine:
+
+        def work(job_type: str) -> None:
+            while not stop.is_set():
+                jobs = engine.activate_jobs(
+                    job_type, worker="bench", max_jobs=32, timeout_ms=60_000, request_timeout_ms=200
+                )
+                received = datetime.now(UTC)
+                with lock:
+                    latencies.extend((received - job.created_at).total_seconds() * 1000 for job in jobs)
+                for job in jobs:
+                    engine.complete_job(job.key)
+
+        threads = [
+            threading.Thread(target=work, args=(f"bench.task{i}",), daemon=True)
+            for i in range(1, TASKS + 1)
+            for _ in range(workers_per_type)
+        ]
+        for thread in threads:
+            thread.start()
+        engine.activate_jobs("bench.warm-up", request_timeout_ms=1)  # starts the LISTEN connection
+        ready.wait(timeout=120)
+        for _ in range(share):
+            engine.create_instance(PROCESS_ID)
+        # Keep serving jobs (also those of other processes' instances) until everything is done.
+        while _remaining(engine) > 0:
+            time.sleep(0.05)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+    results.put(latencies)
+
+
+def _completed(engine: Engine) -> int:
     with engine.pool.connection() as conn:
-        row = conn.execute("SELECT count(*) FROM engine.process_instance WHERE state = 'COMPLETED'").fetchone()
+        row = conn.execute(
+            "SELECT count(*) FROM engine.process_instance WHERE bpmn_process_id = %s AND state = 'COMPLETED'",
+            (PROCESS_ID,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _remaining(engine: Engine) -> int:
+    with engine.pool.connection() as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM engine.process_instance WHERE bpmn_process_id = %s AND state = 'ACTIVE'",
+            (PROCESS_ID,),
+        ).fetchone()
     return int(row[0]) if row else 0

@@ -133,26 +133,30 @@ class WriteBatch:
         )
 
     def flush(self, conn: psycopg.Connection[Any]) -> None:
-        """Send every write in one pipeline: one round trip, and one statement per table whose rows
-        travel as a single JSON document (``json_populate_recordset``), which costs far less than
-        adapting every value of every row one by one."""
+        """Send every write in one pipeline (one round trip). All new rows go in one statement: one
+        data-modifying CTE per table whose rows travel as a single JSON document
+        (``json_populate_recordset``), which costs far less than adapting every value of every row;
+        the same statement announces the job types that got new jobs."""
+        tables = tuple(table for table, rows in self.inserts.items() if rows)
+        documents = [
+            dumps([dict(zip(_COLUMNS[table], row, strict=True)) for row in self.inserts[table]]) for table in tables
+        ]
         with conn.pipeline(), conn.cursor() as cur:
-            for table, rows in self.inserts.items():
-                if not rows:
-                    continue
-                columns = _COLUMNS[table]
-                document = dumps([dict(zip(columns, row, strict=True)) for row in rows])
-                cur.execute(_insert_sql(table, columns), (document,))
+            if tables or self.notify_job_types:
+                cur.execute(_insert_sql(tables), (*documents, sorted(self.notify_job_types)))
             for sql, params in self.updates.items():
                 cur.executemany(sql, params)
-            for job_type in sorted(self.notify_job_types):
-                cur.execute("SELECT pg_notify('engine_jobs', %s)", (job_type,))
 
 
 @functools.cache
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    names = ", ".join(columns)
-    return (
-        f"INSERT INTO engine.{table} ({names})"
-        f" SELECT {names} FROM json_populate_recordset(NULL::engine.{table}, %s::json)"
-    )
+def _insert_sql(tables: tuple[str, ...]) -> str:
+    parts = []
+    for index, table in enumerate(tables):
+        names = ", ".join(_COLUMNS[table])
+        parts.append(
+            f"i{index} AS (INSERT INTO engine.{table} ({names})"
+            f" SELECT {names} FROM json_populate_recordset(NULL::engine.{table}, %s::json))"
+        )
+    with_clause = f"WITH {', '.join(parts)} " if parts else ""
+    # Data-modifying CTEs run whether or not the outer query reads them.
+    return f"{with_clause}SELECT pg_notify('engine_jobs', job_type) FROM unnest(%s::text[]) AS job_type"
