@@ -50,17 +50,17 @@ def bench_engine(
     instances: int = typer.Option(1000, help="process instances to run"),
     processes: int = typer.Option(1, help="engine processes sharing the database, each with its workers"),
     workers: int = typer.Option(1, help="worker threads per job type in each process"),
-    history: int = typer.Option(0, help="completed instances to create first (history in the tables)"),
+    history: int = typer.Option(0, help="completed instances put into the tables first (cloned history)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
     keep_database: bool = typer.Option(False, help="keep the benchmark database"),
 ) -> None:
     """Five-service-task process N times with in-process workers on a fresh database."""
-    from oms.bench.engine_bench import run_engine_bench
+    from oms.bench.engine_bench import run_engine_bench, seed_history
 
     url = create_database(database_url(), prefix="oms_bench")
     try:
         if history:
-            run_engine_bench(url, history, processes=processes, workers_per_type=workers)
+            seed_history(url, history)
         result = run_engine_bench(url, instances, processes=processes, workers_per_type=workers)
     finally:
         if not keep_database:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import structlog
 from psycopg_pool import ConnectionPool
 
 from oms.engine.clock import Clock, SystemClock
@@ -30,6 +31,8 @@ from oms.engine.runtime import Runtime
 from oms.engine.state.definitions import DefinitionCache
 from oms.engine.state.json import configure_connection
 from oms.engine.state.schema import migrate
+
+_log = structlog.get_logger("oms.engine")
 
 
 class Engine:
@@ -245,8 +248,11 @@ class BackgroundServices:
         while not self._stop.is_set():
             try:
                 busy = self._engine.run_due_work() > 0
-            except Exception as error:  # keep serving; the error is kept for whoever watches
+            except Exception as error:
+                # Keep serving: a failed sweep is retried on the next tick. The error is logged and
+                # kept for whoever watches (tests, health checks), never swallowed silently.
                 self.errors.append(error)
+                _log.exception("engine background work failed", error=str(error))
                 busy = False
             if not busy:
                 self._stop.wait(self._interval_s)

@@ -18,6 +18,12 @@ def evaluate(ctx: ProcessingContext, expression: Expression, scope_key: int, err
         return expression.feel.evaluate(ctx.visible_variables(scope_key), now=ctx.now)
     except FeelEvaluationError as error:
         return Failure(error_type, f"Expected to evaluate expression '{expression.source}', but {error}")
+    except Exception as error:  # an interpreter defect must stop this branch as an incident, not crash
+        return Failure(
+            error_type,
+            f"Expected to evaluate expression '{expression.source}', but the evaluation failed unexpectedly:"
+            f" {type(error).__name__}: {error}",
+        )
 
 
 def evaluate_string(
