@@ -7,8 +7,12 @@ from oms.engine.testing.harness import ProcessTestHarness
 def test_linear_process_completes_when_every_job_is_completed(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("linear").start_event("start").service_task("a", job_type="linear.a")
-        .service_task("b", job_type="linear.b").end_event("end").done()
+        process("linear")
+        .start_event("start")
+        .service_task("a", job_type="linear.a")
+        .service_task("b", job_type="linear.b")
+        .end_event("end")
+        .done()
     )
     process_test.mock_job_worker("linear.a").then_complete({"fromA": 1})
     process_test.mock_job_worker("linear.b").then_complete({"fromB": "x"})

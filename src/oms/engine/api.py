@@ -12,22 +12,25 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import structlog
 from psycopg_pool import ConnectionPool
 
-from oms.engine.clock import Clock, SystemClock
+from oms.engine.clock import Clock, ControlledClock, SystemClock
 from oms.engine.commands import deployment, incidents, instances, jobs, messages, timers
 from oms.engine.commands.deployment import Deployment
 from oms.engine.commands.instances import CreatedInstance
 from oms.engine.commands.jobs import ActivatedJob
 from oms.engine.commands.messages import PublishedMessage
 from oms.engine.elements.registry import build_lifecycle
+from oms.engine.errors import InvalidArgumentError
 from oms.engine.keys import KeyGenerator
 from oms.engine.notifier import JobNotifier
 from oms.engine.queries import EngineQueries
 from oms.engine.runtime import Runtime
+from oms.engine.search import EngineSearch
 from oms.engine.state.definitions import DefinitionCache
 from oms.engine.state.json import configure_connection
 from oms.engine.state.schema import migrate
@@ -47,6 +50,7 @@ class Engine:
             lifecycle=build_lifecycle(),
         )
         self.queries = EngineQueries(pool)
+        self.search = EngineSearch(pool)
         self._notifier = JobNotifier(conninfo or str(pool.conninfo))
         self._services: BackgroundServices | None = None
 
@@ -200,8 +204,40 @@ class Engine:
             tenant_id=tenant_id,
         )
 
+    def correlate_message(
+        self,
+        name: str,
+        correlation_key: str,
+        *,
+        variables: dict[str, Any] | None = None,
+        tenant_id: str = "<default>",
+    ) -> PublishedMessage:
+        """Correlate to an open subscription now, or fail with NotFoundError (nothing is buffered)."""
+        return messages.correlate_message(self.runtime, name, correlation_key, variables=variables, tenant_id=tenant_id)
+
     def resolve_incident(self, incident_key: int) -> None:
         incidents.resolve_incident(self.runtime, incident_key)
+
+    # ------------------------------------------------------------------ the clock (PUT /v2/clock)
+
+    def pin_clock(self, instant: datetime) -> None:
+        """Pin a controlled clock at ``instant`` and at once fire what became due, so a caller that
+        moved time sees its timers and time-outs done when this returns."""
+        self._controlled_clock().pin(instant)
+        self.run_due_work()
+
+    def reset_clock(self) -> None:
+        """Hand a controlled clock back to real time."""
+        self._controlled_clock().reset()
+        self.run_due_work()
+
+    def _controlled_clock(self) -> ControlledClock:
+        if not isinstance(self.clock, ControlledClock):
+            raise InvalidArgumentError(
+                "Expected a controllable clock, but the engine runs on the system clock"
+                " (start it with a ControlledClock, e.g. `oms engine serve --controlled-clock`)"
+            )
+        return self.clock
 
     # ------------------------------------------------------------------ time-driven work
 

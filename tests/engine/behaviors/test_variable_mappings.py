@@ -104,7 +104,9 @@ def test_outputs_are_merged_into_the_parent_scope(process_test: ProcessTestHarne
     process_test.deploy(
         process(process_id)
         .start_event()
-        .service_task("task", job_type=job_type, outputs={"total": "=net + tax", "order": "=context put(order, \"paid\", true)"})
+        .service_task(
+            "task", job_type=job_type, outputs={"total": "=net + tax", "order": '=context put(order, "paid", true)'}
+        )
         .end_event()
         .done()
     )
@@ -216,3 +218,49 @@ def test_failing_output_mapping_raises_an_incident_and_resolving_retries_it(proc
     # then
     again = process_test.assert_that(instance).has_incident("IO_MAPPING_ERROR", "task")
     assert again.key != incident.key
+
+
+def test_variable_created_and_updated_in_one_command_is_recorded_as_created_then_updated(
+    process_test: ProcessTestHarness,
+) -> None:
+    # given: two script tasks write the same new variable while the instance is created
+    process_id = _unique("variable-records")
+    process_test.deploy(
+        process(process_id)
+        .start_event()
+        .script_task("first", expression="=1", result_variable="x")
+        .script_task("second", expression="=x + 1", result_variable="x")
+        .end_event()
+        .done()
+    )
+    # when
+    instance = process_test.create_instance(process_id)
+    # then
+    records = [
+        (r.intent, r.key, r.value["value"])
+        for r in process_test.engine.queries.records(instance.process_instance_key)
+        if r.value_type == "VARIABLE"
+    ]
+    assert [(intent, value) for intent, _, value in records] == [("CREATED", 1), ("UPDATED", 2)]
+    assert records[0][1] == records[1][1]
+    process_test.assert_that(instance).is_completed().has_variable("x", 2)
+
+
+def test_output_to_a_path_updates_a_nested_context(process_test: ProcessTestHarness) -> None:
+    # given
+    process_id = _unique("path-output")
+    job_type = f"{process_id}.work"
+    process_test.deploy(
+        process(process_id)
+        .start_event()
+        .service_task("task", job_type=job_type, outputs={"order.payment.status": "=status"})
+        .end_event()
+        .done()
+    )
+    instance = process_test.create_instance(process_id, {"order": {"id": "o-1"}})
+    # when
+    process_test.complete_job(job_type, {"status": "paid"})
+    # then: the context is extended, its other entries are kept
+    process_test.assert_that(instance).is_completed().has_variable(
+        "order", {"id": "o-1", "payment": {"status": "paid"}}
+    )

@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import uuid4
 
+import pytest
+
 from oms.engine.commands.instances import CreatedInstance
+from oms.engine.errors import InvalidStateError
 from oms.engine.testing.builder import ProcessBuilder, process
 from oms.engine.testing.harness import ProcessTestHarness
 
@@ -50,7 +53,8 @@ def test_error_boundary_with_matching_code_catches_the_thrown_error(process_test
         .has_variable("sku", "a")
         .has_no_incidents()
     )
-    process_test.assert_job(job.key).is_in_state("ERROR_THROWN")
+    with pytest.raises(InvalidStateError):  # the job ended with its task
+        process_test.engine.complete_job(job.key)
 
 
 def test_error_with_an_unknown_code_is_not_caught_and_raises_an_incident(process_test: ProcessTestHarness) -> None:
@@ -268,9 +272,7 @@ def test_non_interrupting_message_boundary_keeps_the_task_and_correlates_again(
     # when
     process_test.complete_job(f"{process_id}.work")
     # then
-    process_test.assert_that(instance).is_completed().has_completed_elements("done").is_not_waiting_for_message(
-        message
-    )
+    process_test.assert_that(instance).is_completed().has_completed_elements("done").is_not_waiting_for_message(message)
 
 
 def test_message_boundary_is_closed_when_the_task_completes(process_test: ProcessTestHarness) -> None:
@@ -290,3 +292,33 @@ def test_message_boundary_is_closed_when_the_task_completes(process_test: Proces
     # then
     assert published.correlated_process_instance_keys == ()
     process_test.assert_that(instance).is_completed().has_not_activated_elements("canceled")
+
+
+def test_buffered_message_triggers_the_interrupting_boundary_on_activation(process_test: ProcessTestHarness) -> None:
+    # given: the message was published before the task activates
+    process_id = _unique("boundary-message-buffered")
+    message = f"{process_id}.cancel"
+    process_test.deploy(
+        _task(process_id)
+        .boundary_message("canceled", attached_to="task", name=message, correlation_key="=orderId")
+        .end_event("canceled_end")
+        .done()
+    )
+    process_test.publish_message(message, "o-1", {"reason": "early"}, time_to_live=timedelta(minutes=1))
+    # when
+    instance = process_test.create_instance(process_id, {"orderId": "o-1"})
+    # then
+    (
+        process_test.assert_that(instance)
+        .is_completed()
+        .has_terminated_elements("task")
+        .has_completed_elements("canceled_end")
+        .has_variable("reason", "early")
+    )
+    jobs = process_test.engine.queries.jobs(instance.process_instance_key)
+    assert [j.state for j in jobs] == ["CANCELED"]
+    job_intents = [
+        r.intent for r in process_test.engine.queries.records(instance.process_instance_key) if r.value_type == "JOB"
+    ]
+    assert job_intents == ["CREATED", "CANCELED"]
+    assert process_test.engine.activate_jobs(f"{process_id}.work", max_jobs=1) == []

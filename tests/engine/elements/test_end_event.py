@@ -64,7 +64,11 @@ def test_end_event_output_mappings_are_merged_into_the_process(process_test: Pro
     # given
     process_id = _unique("end-outputs")
     process_test.deploy(
-        process(process_id).start_event().end_event("end").done().replace(
+        process(process_id)
+        .start_event()
+        .end_event("end")
+        .done()
+        .replace(
             b'<bpmn:endEvent id="end">',
             b'<bpmn:endEvent id="end"><bpmn:extensionElements><zeebe:ioMapping>'
             b'<zeebe:output source="=a * 2" target="doubled"/></zeebe:ioMapping></bpmn:extensionElements>',

@@ -120,3 +120,31 @@ def test_bad_correlation_key_raises_an_incident_and_opens_nothing(process_test: 
     process_test.assert_that(instance).is_active().has_incident("EXTRACT_VALUE_ERROR", "race")
     assert _timer_intents(process_test, instance) == []
     assert process_test.engine.queries.message_subscriptions(instance.process_instance_key) == []
+
+
+def test_buffered_message_of_the_losing_event_stays_available_for_another_instance(
+    process_test: ProcessTestHarness,
+) -> None:
+    # given: both messages of a two-message race are buffered
+    process_id = _unique("ebg-two-buffered")
+    process_test.deploy(
+        process(process_id)
+        .start_event()
+        .event_based_gateway("race")
+        .intermediate_catch_message("a", name=f"{process_id}.a", correlation_key="=key")
+        .end_event("a_end")
+        .branch_from("race")
+        .intermediate_catch_message("b", name=f"{process_id}.b", correlation_key="=key")
+        .end_event("b_end")
+        .done()
+    )
+    process_test.publish_message(f"{process_id}.a", "k", time_to_live=timedelta(minutes=5))
+    process_test.publish_message(f"{process_id}.b", "k", time_to_live=timedelta(minutes=5))
+    # when
+    first = process_test.create_instance(process_id, {"key": "k"})
+    second = process_test.create_instance(process_id, {"key": "k"})
+    # then: the first instance takes one message, the second the other
+    process_test.assert_that(first).is_completed().has_completed_elements("a_end").has_not_activated_elements("b")
+    process_test.assert_that(second).is_completed().has_completed_elements("b_end").has_not_activated_elements("a")
+    subscriptions = process_test.engine.queries.message_subscriptions(first.process_instance_key)
+    assert sorted((s.target_element_id, s.state) for s in subscriptions) == [("a", "CORRELATED"), ("b", "DELETED")]

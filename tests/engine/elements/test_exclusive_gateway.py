@@ -165,3 +165,30 @@ def test_gateway_can_loop_back(process_test: ProcessTestHarness) -> None:
         if e.element_id == "inc" and e.state == "COMPLETED"
     ]
     assert len(completed_inc) == 3
+
+
+def test_gateway_as_a_merge_passes_every_token_without_waiting(process_test: ProcessTestHarness) -> None:
+    # given: two parallel branches meet at an exclusive gateway
+    process_id = _unique("xor-merge")
+    process_test.deploy(
+        process(process_id)
+        .start_event()
+        .parallel_gateway("fork")
+        .manual_task("a")
+        .exclusive_gateway("merge")
+        .end_event("end")
+        .branch_from("fork")
+        .manual_task("b")
+        .connect_to("merge")
+        .done()
+    )
+    # when
+    instance = process_test.create_instance(process_id)
+    # then
+    process_test.assert_that(instance).is_completed()
+    completed_ends = [
+        e
+        for e in process_test.engine.queries.element_instances(instance.process_instance_key)
+        if e.element_id in ("merge", "end") and e.state == "COMPLETED"
+    ]
+    assert len(completed_ends) == 4

@@ -134,11 +134,7 @@ def test_timer_date_fires_at_the_date(process_test: ProcessTestHarness) -> None:
     process_id = _unique("catch-date")
     due = (process_test.clock.now() + timedelta(days=2)).replace(microsecond=0)
     process_test.deploy(
-        process(process_id)
-        .start_event()
-        .intermediate_catch_timer("wait", date="=dueAt")
-        .end_event("end")
-        .done()
+        process(process_id).start_event().intermediate_catch_timer("wait", date="=dueAt").end_event("end").done()
     )
     instance = process_test.create_instance(process_id, {"dueAt": due.isoformat()})
     # when
@@ -183,5 +179,28 @@ def test_invalid_timer_expression_value_raises_an_incident(process_test: Process
     process_test.engine.set_variables(instance.process_instance_key, {"delay": "PT1M"})
     process_test.engine.resolve_incident(incident.key)
     process_test.increase_time(timedelta(minutes=2))
+    # then
+    process_test.assert_that(instance).is_completed()
+
+
+def test_timer_duration_and_date_accept_feel_temporal_values(process_test: ProcessTestHarness) -> None:
+    # given: a FEEL duration value and a FEEL date and time value
+    process_id = _unique("catch-feel-temporal")
+    process_test.deploy(
+        process(process_id)
+        .start_event()
+        .intermediate_catch_timer("first", duration='=duration("PT10M")')
+        .intermediate_catch_timer("second", date='=date and time(startedAt) + duration("PT1H")')
+        .end_event("end")
+        .done()
+    )
+    started = process_test.clock.now().replace(microsecond=0)
+    instance = process_test.create_instance(process_id, {"startedAt": started.isoformat()})
+    # when
+    process_test.increase_time(timedelta(minutes=11))
+    # then
+    process_test.assert_that(instance).is_waiting_at_elements("second").has_completed_elements("first")
+    # when
+    process_test.increase_time(timedelta(minutes=50))
     # then
     process_test.assert_that(instance).is_completed()

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+import pytest
+
 from oms.engine.commands.instances import CreatedInstance
+from oms.engine.errors import DeploymentRejectedError
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
 
@@ -121,3 +124,22 @@ def test_join_of_a_loop_counts_tokens_per_flow(process_test: ProcessTestHarness)
     # then
     process_test.assert_that(instance).is_completed()
     assert _activations(process_test, instance, "join") == 1
+
+
+def test_conditions_on_a_fork_are_rejected_at_deployment(process_test: ProcessTestHarness) -> None:
+    # given: a parallel gateway takes every flow, so a condition on one is a modelling mistake
+    process_id = _unique("fork-condition")
+    xml = (
+        process(process_id)
+        .start_event()
+        .parallel_gateway("fork")
+        .condition("= x > 1")
+        .end_event("a")
+        .branch_from("fork")
+        .end_event("b")
+        .done()
+    )
+    # when / then
+    with pytest.raises(DeploymentRejectedError) as rejected:
+        process_test.deploy(xml)
+    assert any("'fork'" in p and "parallel gateway" in p for p in rejected.value.problems), rejected.value.problems

@@ -31,7 +31,9 @@ def _with_mappings(xml: bytes, element_id: str, inputs: dict[str, str], outputs:
     for tag in ("task", "manualTask", "intermediateThrowEvent"):
         opening = f'<bpmn:{tag} id="{element_id}">'.encode()
         if opening in xml:
-            extension = f"<bpmn:extensionElements><zeebe:ioMapping>{mappings}</zeebe:ioMapping></bpmn:extensionElements>"
+            extension = (
+                f"<bpmn:extensionElements><zeebe:ioMapping>{mappings}</zeebe:ioMapping></bpmn:extensionElements>"
+            )
             return xml.replace(opening, opening + extension.encode())
     raise AssertionError(f"no element {element_id}")
 

@@ -46,7 +46,11 @@ def test_message_with_another_correlation_key_does_not_complete_it(process_test:
     process_id = _unique("receive-other-key")
     message = f"{process_id}.paid"
     process_test.deploy(
-        process(process_id).start_event().receive_task("wait", name=message, correlation_key="=orderId").end_event().done()
+        process(process_id)
+        .start_event()
+        .receive_task("wait", name=message, correlation_key="=orderId")
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance(process_id, {"orderId": "o-1"})
     # when
@@ -60,7 +64,11 @@ def test_buffered_message_is_correlated_when_the_task_activates(process_test: Pr
     process_id = _unique("receive-buffered")
     message = f"{process_id}.paid"
     process_test.deploy(
-        process(process_id).start_event().receive_task("wait", name=message, correlation_key="=orderId").end_event().done()
+        process(process_id)
+        .start_event()
+        .receive_task("wait", name=message, correlation_key="=orderId")
+        .end_event()
+        .done()
     )
     process_test.publish_message(message, "o-9", {"early": True}, time_to_live=timedelta(minutes=5))
     # when
@@ -74,7 +82,11 @@ def test_expired_message_is_not_correlated(process_test: ProcessTestHarness) -> 
     process_id = _unique("receive-expired")
     message = f"{process_id}.paid"
     process_test.deploy(
-        process(process_id).start_event().receive_task("wait", name=message, correlation_key="=orderId").end_event().done()
+        process(process_id)
+        .start_event()
+        .receive_task("wait", name=message, correlation_key="=orderId")
+        .end_event()
+        .done()
     )
     process_test.publish_message(message, "o-9", {"early": True}, time_to_live=timedelta(minutes=1))
     process_test.increase_time(timedelta(minutes=2))
@@ -117,3 +129,36 @@ def test_null_correlation_key_raises_an_incident(process_test: ProcessTestHarnes
     # then
     process_test.assert_that(instance).is_active().has_incident("EXTRACT_VALUE_ERROR", "wait")
     assert process_test.engine.queries.message_subscriptions(instance.process_instance_key) == []
+
+
+def test_buffered_message_of_the_task_wins_over_a_buffered_boundary_message(process_test: ProcessTestHarness) -> None:
+    # given: the task's message and its interrupting boundary's message are both buffered
+    process_id = _unique("receive-two-buffered")
+    process_test.deploy(
+        process(process_id)
+        .start_event()
+        .receive_task("wait", name=f"{process_id}.paid", correlation_key="=orderId")
+        .end_event("paid_end")
+        .boundary_message("cancel", attached_to="wait", name=f"{process_id}.cancel", correlation_key="=orderId")
+        .end_event("canceled_end")
+        .done()
+    )
+    process_test.publish_message(f"{process_id}.paid", "o-1", {"paid": True}, time_to_live=timedelta(minutes=5))
+    process_test.publish_message(f"{process_id}.cancel", "o-1", {"canceled": True}, time_to_live=timedelta(minutes=5))
+    # when
+    first = process_test.create_instance(process_id, {"orderId": "o-1"})
+    # then: only the first message is correlated
+    (
+        process_test.assert_that(first)
+        .is_completed()
+        .has_completed_elements("wait", "paid_end")
+        .has_not_activated_elements("cancel")
+        .has_variable("paid", True)
+        .has_no_variable("canceled")
+    )
+    # when: the second instance comes
+    second = process_test.create_instance(process_id, {"orderId": "o-1"})
+    # then: the cancel message was given back to the buffer and now cancels it
+    process_test.assert_that(second).is_completed().has_completed_elements("canceled_end").has_variable(
+        "canceled", True
+    )

@@ -52,7 +52,7 @@ def test_script_with_output_mappings_keeps_the_result_local(process_test: Proces
         .start_event()
         .script_task(
             "calc",
-            expression='={net: price, gross: price * 1.2}',
+            expression="={net: price, gross: price * 1.2}",
             result_variable="calc",
             outputs={"gross": "=calc.gross"},
         )

@@ -8,6 +8,7 @@ from uuid import uuid4
 import pytest
 
 from oms.engine.commands.instances import CreatedInstance
+from oms.engine.errors import InvalidStateError
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
 
@@ -100,9 +101,7 @@ def test_feel_job_type_that_is_null_raises_an_incident_and_resolving_creates_the
 ) -> None:
     # given
     process_id = _unique("service-feel-null")
-    process_test.deploy(
-        process(process_id).start_event().service_task("task", job_type="=jobType").end_event().done()
-    )
+    process_test.deploy(process(process_id).start_event().service_task("task", job_type="=jobType").end_event().done())
     instance = process_test.create_instance(process_id)
     incident = process_test.assert_that(instance).is_active().has_incident("EXTRACT_VALUE_ERROR", "task")
     assert process_test.engine.queries.jobs(instance.process_instance_key) == []
@@ -156,8 +155,6 @@ def test_completing_a_job_twice_is_rejected(process_test: ProcessTestHarness) ->
     instance = process_test.create_instance(process_id)
     job = process_test.complete_job(job_type)
     # when / then
-    from oms.engine.errors import InvalidStateError
-
     with pytest.raises(InvalidStateError):
         process_test.engine.complete_job(job.key)
     process_test.assert_that(instance).is_completed()

@@ -42,10 +42,7 @@ def test_start_event_output_mappings_set_root_variables(process_test: ProcessTes
     # given
     process_id = _unique("start-outputs")
     process_test.deploy(
-        process(process_id)
-        .start_event("start", outputs={"greeting": '="hello " + name'})
-        .end_event("end")
-        .done()
+        process(process_id).start_event("start", outputs={"greeting": '="hello " + name'}).end_event("end").done()
     )
     # when
     instance = process_test.create_instance(process_id, {"name": "ada"})

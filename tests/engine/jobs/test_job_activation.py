@@ -15,10 +15,16 @@ def test_activate_jobs_hands_out_jobs_of_the_type_to_the_named_worker_with_a_dea
 ) -> None:
     # given
     process_test.deploy(
-        process("jobs-activate-type").start_event().service_task("pick", job_type="jobs.activate.pick")
-        .end_event().done(),
-        process("jobs-activate-other").start_event().service_task("other", job_type="jobs.activate.other")
-        .end_event().done(),
+        process("jobs-activate-type")
+        .start_event()
+        .service_task("pick", job_type="jobs.activate.pick")
+        .end_event()
+        .done(),
+        process("jobs-activate-other")
+        .start_event()
+        .service_task("other", job_type="jobs.activate.other")
+        .end_event()
+        .done(),
     )
     instance = process_test.create_instance("jobs-activate-type")
     other = process_test.create_instance("jobs-activate-other")
@@ -47,8 +53,7 @@ def test_activate_jobs_hands_out_jobs_of_the_type_to_the_named_worker_with_a_dea
 def test_an_activated_job_is_not_handed_out_again(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-activate-once").start_event().service_task("t", job_type="jobs.activate.once")
-        .end_event().done()
+        process("jobs-activate-once").start_event().service_task("t", job_type="jobs.activate.once").end_event().done()
     )
     process_test.create_instance("jobs-activate-once")
     (first,) = process_test.engine.activate_jobs("jobs.activate.once", worker="w1")
@@ -77,8 +82,11 @@ def test_activate_jobs_returns_at_most_max_jobs_oldest_first(process_test: Proce
 def test_activate_jobs_without_jobs_of_the_type_returns_nothing(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-activate-none").start_event().service_task("t", job_type="jobs.activate.none.real")
-        .end_event().done()
+        process("jobs-activate-none")
+        .start_event()
+        .service_task("t", job_type="jobs.activate.none.real")
+        .end_event()
+        .done()
     )
     process_test.create_instance("jobs-activate-none")
     # when
@@ -129,8 +137,11 @@ def test_fetch_variables_limits_the_job_variables_to_the_names_asked_for(process
 def test_fetch_variables_empty_list_gives_a_job_without_variables(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-variables-none").start_event().service_task("t", job_type="jobs.variables.none")
-        .end_event().done()
+        process("jobs-variables-none")
+        .start_event()
+        .service_task("t", job_type="jobs.variables.none")
+        .end_event()
+        .done()
     )
     process_test.create_instance("jobs-variables-none", {"a": 1})
     # when
@@ -178,3 +189,20 @@ def test_activate_jobs_rejects_invalid_arguments(
         process_test.engine.activate_jobs(job_type, worker="w", **arguments)  # type: ignore[arg-type]
     (job,) = process_test.engine.queries.jobs(instance.process_instance_key)
     assert job.state == "ACTIVATABLE"
+
+
+def test_activate_jobs_hands_out_only_jobs_of_the_requested_tenants(process_test: ProcessTestHarness) -> None:
+    # given
+    xml = process("jobs-tenant").start_event().service_task("t", job_type="jobs.tenant").end_event().done()
+    process_test.engine.deploy(("jobs-tenant.bpmn", xml), tenant_id="tenant-a")
+    instance = process_test.engine.create_instance("jobs-tenant", tenant_id="tenant-a")
+    # when
+    default_tenant = process_test.engine.activate_jobs("jobs.tenant", worker="w")
+    other_tenant = process_test.engine.activate_jobs("jobs.tenant", worker="w", tenant_ids=["tenant-b"])
+    own_tenant = process_test.engine.activate_jobs("jobs.tenant", worker="w", tenant_ids=["tenant-b", "tenant-a"])
+    # then
+    assert default_tenant == []
+    assert other_tenant == []
+    assert [(job.process_instance_key, job.tenant_id) for job in own_tenant] == [
+        (instance.process_instance_key, "tenant-a")
+    ]

@@ -12,8 +12,7 @@ from oms.engine.testing.harness import ProcessTestHarness
 def test_completing_a_job_merges_its_variables_and_the_instance_continues(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-complete").start_event().service_task("reserve", job_type="jobs.complete")
-        .end_event("end").done()
+        process("jobs-complete").start_event().service_task("reserve", job_type="jobs.complete").end_event("end").done()
     )
     instance = process_test.create_instance("jobs-complete", {"orderId": "o-1", "status": "new"})
     (job,) = process_test.engine.activate_jobs("jobs.complete", worker="w")
@@ -36,8 +35,11 @@ def test_completing_a_job_merges_its_variables_and_the_instance_continues(proces
 def test_completing_a_job_twice_is_refused_with_its_state(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-complete-twice").start_event().service_task("t", job_type="jobs.complete.twice")
-        .end_event().done()
+        process("jobs-complete-twice")
+        .start_event()
+        .service_task("t", job_type="jobs.complete.twice")
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("jobs-complete-twice")
     (job,) = process_test.engine.activate_jobs("jobs.complete.twice", worker="w")
@@ -51,8 +53,11 @@ def test_completing_a_job_twice_is_refused_with_its_state(process_test: ProcessT
 def test_completing_a_job_that_was_not_activated_is_refused(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-complete-unactivated").start_event().service_task("t", job_type="jobs.complete.unactivated")
-        .end_event().done()
+        process("jobs-complete-unactivated")
+        .start_event()
+        .service_task("t", job_type="jobs.complete.unactivated")
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("jobs-complete-unactivated")
     (job,) = process_test.engine.queries.jobs(instance.process_instance_key)
@@ -66,7 +71,9 @@ def test_completing_a_job_that_was_not_activated_is_refused(process_test: Proces
     "command",
     ["complete", "fail", "throw_error", "update_retries", "update_timeout"],
 )
-def test_commands_on_an_unknown_job_key_are_refused_as_not_found(process_test: ProcessTestHarness, command: str) -> None:
+def test_commands_on_an_unknown_job_key_are_refused_as_not_found(
+    process_test: ProcessTestHarness, command: str
+) -> None:
     # given
     engine = process_test.engine
     unknown = 2251799813685249 + 999_999_999
@@ -85,8 +92,11 @@ def test_commands_on_an_unknown_job_key_are_refused_as_not_found(process_test: P
 def test_failing_a_job_with_retries_left_makes_it_activatable_again(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-fail-retry").start_event().service_task("t", job_type="jobs.fail.retry", retries=3)
-        .end_event().done()
+        process("jobs-fail-retry")
+        .start_event()
+        .service_task("t", job_type="jobs.fail.retry", retries=3)
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("jobs-fail-retry")
     (job,) = process_test.engine.activate_jobs("jobs.fail.retry", worker="w")
@@ -104,8 +114,11 @@ def test_failing_a_job_with_retries_left_makes_it_activatable_again(process_test
 def test_failing_a_job_can_set_variables_on_its_element(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-fail-variables").start_event().service_task("t", job_type="jobs.fail.variables")
-        .end_event().done()
+        process("jobs-fail-variables")
+        .start_event()
+        .service_task("t", job_type="jobs.fail.variables")
+        .end_event()
+        .done()
     )
     process_test.create_instance("jobs-fail-variables")
     (job,) = process_test.engine.activate_jobs("jobs.fail.variables", worker="w")
@@ -121,8 +134,7 @@ def test_a_failed_job_with_back_off_is_activatable_only_after_the_back_off_has_p
 ) -> None:
     # given
     process_test.deploy(
-        process("jobs-fail-backoff").start_event().service_task("t", job_type="jobs.fail.backoff")
-        .end_event().done()
+        process("jobs-fail-backoff").start_event().service_task("t", job_type="jobs.fail.backoff").end_event().done()
     )
     instance = process_test.create_instance("jobs-fail-backoff")
     (job,) = process_test.engine.activate_jobs("jobs.fail.backoff", worker="w")
@@ -147,8 +159,7 @@ def test_a_failed_job_with_back_off_is_activatable_only_after_the_back_off_has_p
 def test_failing_a_job_with_a_negative_back_off_is_refused(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-fail-negative").start_event().service_task("t", job_type="jobs.fail.negative")
-        .end_event().done()
+        process("jobs-fail-negative").start_event().service_task("t", job_type="jobs.fail.negative").end_event().done()
     )
     process_test.create_instance("jobs-fail-negative")
     (job,) = process_test.engine.activate_jobs("jobs.fail.negative", worker="w")
@@ -161,8 +172,11 @@ def test_failing_a_job_with_a_negative_back_off_is_refused(process_test: Process
 def test_failing_a_job_without_retries_raises_a_job_no_retries_incident(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-fail-incident").start_event().service_task("charge", job_type="jobs.fail.incident")
-        .end_event().done()
+        process("jobs-fail-incident")
+        .start_event()
+        .service_task("charge", job_type="jobs.fail.incident")
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("jobs-fail-incident")
     (job,) = process_test.engine.activate_jobs("jobs.fail.incident", worker="w")
@@ -179,8 +193,11 @@ def test_failing_a_job_without_retries_raises_a_job_no_retries_incident(process_
 def test_a_job_incident_without_error_message_says_no_retries_are_left(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-fail-incident-msg").start_event().service_task("t", job_type="jobs.fail.incident.msg")
-        .end_event().done()
+        process("jobs-fail-incident-msg")
+        .start_event()
+        .service_task("t", job_type="jobs.fail.incident.msg")
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("jobs-fail-incident-msg")
     (job,) = process_test.engine.activate_jobs("jobs.fail.incident.msg", worker="w")
@@ -216,8 +233,11 @@ def test_updating_retries_and_resolving_the_incident_makes_the_job_activatable_a
 def test_resolving_a_job_incident_without_new_retries_raises_a_new_incident(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-resolve-no-retries").start_event().service_task("t", job_type="jobs.resolve.no.retries")
-        .end_event().done()
+        process("jobs-resolve-no-retries")
+        .start_event()
+        .service_task("t", job_type="jobs.resolve.no.retries")
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("jobs-resolve-no-retries")
     (job,) = process_test.engine.activate_jobs("jobs.resolve.no.retries", worker="w")
@@ -235,8 +255,7 @@ def test_resolving_a_job_incident_without_new_retries_raises_a_new_incident(proc
 def test_resolving_an_incident_twice_is_refused(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-resolve-twice").start_event().service_task("t", job_type="jobs.resolve.twice")
-        .end_event().done()
+        process("jobs-resolve-twice").start_event().service_task("t", job_type="jobs.resolve.twice").end_event().done()
     )
     instance = process_test.create_instance("jobs-resolve-twice")
     (job,) = process_test.engine.activate_jobs("jobs.resolve.twice", worker="w")
@@ -249,3 +268,25 @@ def test_resolving_an_incident_twice_is_refused(process_test: ProcessTestHarness
         process_test.engine.resolve_incident(incident.key)
     with pytest.raises(NotFoundError, match="no such incident"):
         process_test.engine.resolve_incident(incident.key + 999_999)
+
+
+def test_the_job_of_a_canceled_instance_is_canceled_and_cannot_be_completed(process_test: ProcessTestHarness) -> None:
+    # given
+    process_test.deploy(
+        process("jobs-canceled-instance")
+        .start_event()
+        .service_task("t", job_type="jobs.canceled.instance")
+        .end_event()
+        .done()
+    )
+    instance = process_test.create_instance("jobs-canceled-instance")
+    (job,) = process_test.engine.activate_jobs("jobs.canceled.instance", worker="w")
+    # when
+    process_test.engine.cancel_instance(instance.process_instance_key)
+    # then
+    process_test.assert_job(job.key).is_in_state("CANCELED")
+    with pytest.raises(InvalidStateError, match="it is in state 'CANCELED'"):
+        process_test.engine.complete_job(job.key)
+    with pytest.raises(InvalidStateError, match="it is in state 'CANCELED'"):
+        process_test.engine.fail_job(job.key, retries=1)
+    process_test.assert_that(instance).is_terminated()

@@ -39,7 +39,10 @@ def test_a_thrown_bpmn_error_is_caught_by_the_matching_error_boundary_event(proc
         .has_no_incidents()
     )
     view = process_test.assert_job(job.key).view()
-    assert view.state not in ("ACTIVATABLE", "ACTIVATED")
+    intents = [r.intent for r in process_test.engine.queries.records(instance.process_instance_key) if r.key == job.key]
+    assert intents[:3] == ["CREATED", "ACTIVATED", "ERROR_THROWN"]
+    assert intents[-1] == view.state, "the job's state and its last record disagree"
+    assert view.error_code == "NO_STOCK"
     assert process_test.engine.activate_jobs("jobs.error.caught", worker="w") == []
 
 
@@ -71,8 +74,7 @@ def test_resolving_an_unhandled_error_incident_makes_the_job_activatable_again(
 ) -> None:
     # given
     process_test.deploy(
-        process("jobs-error-resolve").start_event().service_task("t", job_type="jobs.error.resolve")
-        .end_event().done()
+        process("jobs-error-resolve").start_event().service_task("t", job_type="jobs.error.resolve").end_event().done()
     )
     instance = process_test.create_instance("jobs-error-resolve")
     (job,) = process_test.engine.activate_jobs("jobs.error.resolve", worker="w")
@@ -89,8 +91,7 @@ def test_resolving_an_unhandled_error_incident_makes_the_job_activatable_again(
 def test_throwing_an_error_without_a_code_is_refused(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-error-no-code").start_event().service_task("t", job_type="jobs.error.no.code")
-        .end_event().done()
+        process("jobs-error-no-code").start_event().service_task("t", job_type="jobs.error.no.code").end_event().done()
     )
     process_test.create_instance("jobs-error-no-code")
     (job,) = process_test.engine.activate_jobs("jobs.error.no.code", worker="w")
@@ -103,8 +104,11 @@ def test_throwing_an_error_without_a_code_is_refused(process_test: ProcessTestHa
 def test_updating_the_retries_of_a_job_changes_them(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-update-retries").start_event().service_task("t", job_type="jobs.update.retries", retries=3)
-        .end_event().done()
+        process("jobs-update-retries")
+        .start_event()
+        .service_task("t", job_type="jobs.update.retries", retries=3)
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("jobs-update-retries")
     (job,) = process_test.engine.queries.jobs(instance.process_instance_key)
@@ -124,8 +128,11 @@ def test_updating_the_retries_of_a_job_to_less_than_one_is_refused(
 ) -> None:
     # given
     process_test.deploy(
-        process("jobs-update-retries-invalid").start_event()
-        .service_task("t", job_type="jobs.update.retries.invalid", retries=3).end_event().done()
+        process("jobs-update-retries-invalid")
+        .start_event()
+        .service_task("t", job_type="jobs.update.retries.invalid", retries=3)
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("jobs-update-retries-invalid")
     (job,) = process_test.engine.queries.jobs(instance.process_instance_key)
@@ -138,8 +145,11 @@ def test_updating_the_retries_of_a_job_to_less_than_one_is_refused(
 def test_updating_the_timeout_of_an_activated_job_moves_its_deadline(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-update-timeout").start_event().service_task("t", job_type="jobs.update.timeout")
-        .end_event().done()
+        process("jobs-update-timeout")
+        .start_event()
+        .service_task("t", job_type="jobs.update.timeout")
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("jobs-update-timeout")
     (job,) = process_test.engine.activate_jobs("jobs.update.timeout", worker="w", timeout_ms=60_000)
@@ -160,8 +170,11 @@ def test_updating_the_timeout_of_an_activated_job_moves_its_deadline(process_tes
 def test_updating_the_timeout_of_a_job_that_is_not_activated_is_refused(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-update-timeout-invalid").start_event().service_task("t", job_type="jobs.update.timeout.invalid")
-        .end_event().done()
+        process("jobs-update-timeout-invalid")
+        .start_event()
+        .service_task("t", job_type="jobs.update.timeout.invalid")
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("jobs-update-timeout-invalid")
     (job,) = process_test.engine.queries.jobs(instance.process_instance_key)
@@ -200,8 +213,7 @@ def test_a_job_whose_deadline_passes_is_activatable_again_and_the_old_worker_can
 def test_a_job_is_not_timed_out_before_its_deadline(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("jobs-timeout-early").start_event().service_task("t", job_type="jobs.timeout.early")
-        .end_event().done()
+        process("jobs-timeout-early").start_event().service_task("t", job_type="jobs.timeout.early").end_event().done()
     )
     process_test.create_instance("jobs-timeout-early")
     (job,) = process_test.engine.activate_jobs("jobs.timeout.early", worker="w", timeout_ms=30_000)

@@ -6,6 +6,7 @@ wait in the test has a timeout, nothing sleeps."""
 
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -86,8 +87,11 @@ def test_long_polling_activation_is_not_woken_for_a_job_of_another_type(
 ) -> None:
     # given
     process_test.deploy(
-        process("jobs-long-poll-other").start_event().service_task("t", job_type="jobs.long.poll.other")
-        .end_event().done()
+        process("jobs-long-poll-other")
+        .start_event()
+        .service_task("t", job_type="jobs.long.poll.other")
+        .end_event()
+        .done()
     )
     waiting = _spy_on_waits(process_test, monkeypatch)
     poller = _Poller(process_test, "jobs.long.poll.mine", request_timeout_ms=300)
@@ -122,8 +126,11 @@ def test_activation_with_a_job_present_returns_at_once_despite_a_request_timeout
 ) -> None:
     # given
     process_test.deploy(
-        process("jobs-long-poll-present").start_event().service_task("t", job_type="jobs.long.poll.present")
-        .end_event().done()
+        process("jobs-long-poll-present")
+        .start_event()
+        .service_task("t", job_type="jobs.long.poll.present")
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("jobs-long-poll-present")
     poller = _Poller(process_test, "jobs.long.poll.present", request_timeout_ms=5000)
@@ -134,3 +141,51 @@ def test_activation_with_a_job_present_returns_at_once_despite_a_request_timeout
     assert poller.result is not None
     assert [job.process_instance_key for job in poller.result] == [instance.process_instance_key]
     assert poller.elapsed_s < 2
+
+
+def test_long_polling_activation_is_woken_when_a_failed_job_becomes_activatable_again(
+    process_test: ProcessTestHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given
+    process_test.deploy(
+        process("jobs-long-poll-retry")
+        .start_event()
+        .service_task("t", job_type="jobs.long.poll.retry")
+        .end_event()
+        .done()
+    )
+    process_test.create_instance("jobs-long-poll-retry")
+    (job,) = process_test.engine.activate_jobs("jobs.long.poll.retry", worker="first")
+    waiting = _spy_on_waits(process_test, monkeypatch)
+    poller = _Poller(process_test, "jobs.long.poll.retry", request_timeout_ms=5000)
+    poller.start()
+    assert waiting.wait(timeout=5), "the poller never started waiting"
+    # when
+    process_test.engine.fail_job(job.key, retries=2, error_message="try again")
+    # then
+    assert poller.done.wait(timeout=4), "the long poll was not woken by the failed job"
+    assert poller.result is not None
+    assert [(j.key, j.retries) for j in poller.result] == [(job.key, 2)]
+    assert poller.elapsed_s < 2
+
+
+def test_background_services_time_out_jobs_and_wake_long_polling_workers(
+    process_test: ProcessTestHarness,
+) -> None:
+    # given
+    process_test.deploy(
+        process("jobs-background").start_event().service_task("t", job_type="jobs.background").end_event().done()
+    )
+    process_test.create_instance("jobs-background")
+    (job,) = process_test.engine.activate_jobs("jobs.background", worker="crashed", timeout_ms=1000)
+    process_test.clock.increase_time(timedelta(seconds=2))
+    # when
+    process_test.engine.start_background_services(interval_s=0.05)
+    try:
+        jobs = process_test.engine.activate_jobs("jobs.background", worker="survivor", request_timeout_ms=5000)
+    finally:
+        services = process_test.engine._services
+        process_test.engine.stop_background_services()
+    # then
+    assert [(j.key, j.worker) for j in jobs] == [(job.key, "survivor")]
+    assert services is not None and services.errors == []

@@ -41,6 +41,12 @@ def test_a_published_message_correlates_to_the_subscription_with_its_name_and_co
         .has_variable("orderId", "o-1")
     )
     process_test.assert_that(other_order).is_active().is_waiting_for_message("msg.paid", "o-2")
+    correlated = [
+        r.key
+        for r in process_test.engine.queries.records(paid.process_instance_key)
+        if r.value_type == "MESSAGE" and r.intent == "CORRELATED"
+    ]
+    assert correlated == [published.key]
 
 
 def test_a_message_with_another_name_or_correlation_key_does_not_correlate(process_test: ProcessTestHarness) -> None:
@@ -80,7 +86,8 @@ def test_a_message_published_with_a_ttl_is_taken_by_a_subscription_that_opens_la
     # then
     process_test.assert_that(instance).is_completed().has_variable("paid", True)
     correlated = [
-        r for r in process_test.engine.queries.records(instance.process_instance_key)
+        r
+        for r in process_test.engine.queries.records(instance.process_instance_key)
         if r.value_type == "MESSAGE" and r.intent == "CORRELATED"
     ]
     assert [r.key for r in correlated] == [published.key]

@@ -134,7 +134,7 @@ def test_complete_job_and_throw_error_drive_a_single_job_by_type(process_test: P
 
 def test_activate_job_fails_clearly_when_there_is_no_job(process_test: ProcessTestHarness) -> None:
     # when / then
-    with pytest.raises(AssertionError, match="Expected an activatable job of type 'kit.nothing', but there is none"):
+    with pytest.raises(AssertionError, match=r"Expected an activatable job of type 'kit\.nothing', but there is none"):
         process_test.activate_job("kit.nothing")
 
 
@@ -198,15 +198,20 @@ def test_variable_assertions_show_the_expected_and_the_actual_value(process_test
 def test_message_assertions_list_the_open_subscriptions(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("kit-assert-message").start_event()
-        .intermediate_catch_message("wait", name="kit.paid", correlation_key="=orderId").end_event().done()
+        process("kit-assert-message")
+        .start_event()
+        .intermediate_catch_message("wait", name="kit.paid", correlation_key="=orderId")
+        .end_event()
+        .done()
     )
     instance = process_test.create_instance("kit-assert-message", {"orderId": "o-1"})
     check = process_test.assert_that(instance)
     # when / then
-    with pytest.raises(AssertionError, match=r"open subscription for message 'kit.paid' \('o-2'\).*\('kit.paid', 'o-1'\)"):
+    with pytest.raises(
+        AssertionError, match=r"open subscription for message 'kit.paid' \('o-2'\).*\('kit.paid', 'o-1'\)"
+    ):
         check.is_waiting_for_message("kit.paid", "o-2")
-    with pytest.raises(AssertionError, match="Expected no open subscription for message 'kit.paid'"):
+    with pytest.raises(AssertionError, match=r"Expected no open subscription for message 'kit\.paid'"):
         check.is_not_waiting_for_message("kit.paid")
     check.is_waiting_for_message("kit.paid", "o-1").is_not_waiting_for_message("kit.other")
 

@@ -21,8 +21,11 @@ def _records(process_test: ProcessTestHarness, instance_key: int, value_type: st
 def test_a_duration_timer_fires_only_after_the_clock_passes_its_due_date(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("timer-duration").start_event().intermediate_catch_timer("wait", duration="PT10M")
-        .end_event("done").done()
+        process("timer-duration")
+        .start_event()
+        .intermediate_catch_timer("wait", duration="PT10M")
+        .end_event("done")
+        .done()
     )
     instance = process_test.create_instance("timer-duration")
     # when
@@ -44,8 +47,11 @@ def test_a_date_timer_fires_once_its_date_has_passed(process_test: ProcessTestHa
     # given
     due = (process_test.clock.now() + timedelta(hours=2)).replace(microsecond=0)
     process_test.deploy(
-        process("timer-date").start_event().intermediate_catch_timer("wait", date=due.isoformat())
-        .end_event("done").done()
+        process("timer-date")
+        .start_event()
+        .intermediate_catch_timer("wait", date=due.isoformat())
+        .end_event("done")
+        .done()
     )
     instance = process_test.create_instance("timer-date")
     # when
@@ -61,9 +67,11 @@ def test_a_date_timer_fires_once_its_date_has_passed(process_test: ProcessTestHa
 def test_a_date_timer_in_the_past_fires_at_the_next_run(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("timer-date-past").start_event()
+        process("timer-date-past")
+        .start_event()
         .intermediate_catch_timer("wait", date=datetime(2020, 1, 1, tzinfo=UTC).isoformat())
-        .end_event("done").done()
+        .end_event("done")
+        .done()
     )
     instance = process_test.create_instance("timer-date-past")
     process_test.assert_that(instance).is_active()
@@ -113,17 +121,23 @@ def test_a_cycle_timer_on_an_interrupting_boundary_is_rejected_at_deployment(pro
         .done()
     )
     # when / then (as Zeebe: a cycle only makes sense on a non-interrupting event)
-    with pytest.raises(DeploymentRejectedError, match="give_up.*timeCycle is not allowed"):
+    with pytest.raises(DeploymentRejectedError, match=r"give_up.*timeCycle is not allowed"):
         process_test.deploy(xml)
 
 
 def test_a_feel_timer_expression_is_evaluated_when_the_timer_is_created(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("timer-feel-duration").start_event()
-        .intermediate_catch_timer("wait", duration='=duration("PT5M")').end_event("done").done(),
-        process("timer-feel-string").start_event()
-        .intermediate_catch_timer("wait", duration='="PT" + string(minutes) + "M"').end_event("done").done(),
+        process("timer-feel-duration")
+        .start_event()
+        .intermediate_catch_timer("wait", duration='=duration("PT5M")')
+        .end_event("done")
+        .done(),
+        process("timer-feel-string")
+        .start_event()
+        .intermediate_catch_timer("wait", duration='="PT" + string(minutes) + "M"')
+        .end_event("done")
+        .done(),
     )
     by_function = process_test.create_instance("timer-feel-duration")
     by_variable = process_test.create_instance("timer-feel-string", {"minutes": 5})
@@ -142,8 +156,11 @@ def test_a_feel_timer_expression_is_evaluated_when_the_timer_is_created(process_
 def test_a_feel_timer_expression_that_is_not_a_duration_raises_an_incident(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("timer-feel-invalid").start_event()
-        .intermediate_catch_timer("wait", duration="=delay").end_event("done").done()
+        process("timer-feel-invalid")
+        .start_event()
+        .intermediate_catch_timer("wait", duration="=delay")
+        .end_event("done")
+        .done()
     )
     # when
     instance = process_test.create_instance("timer-feel-invalid", {"delay": "soon"})
@@ -203,8 +220,11 @@ def test_a_boundary_timer_that_fires_first_interrupts_its_task_and_cancels_the_j
 def test_the_timers_of_a_canceled_instance_never_fire(process_test: ProcessTestHarness) -> None:
     # given
     process_test.deploy(
-        process("timer-instance-canceled").start_event().intermediate_catch_timer("wait", duration="PT1M")
-        .end_event("done").done()
+        process("timer-instance-canceled")
+        .start_event()
+        .intermediate_catch_timer("wait", duration="PT1M")
+        .end_event("done")
+        .done()
     )
     instance = process_test.create_instance("timer-instance-canceled")
     # when
@@ -216,3 +236,24 @@ def test_the_timers_of_a_canceled_instance_never_fire(process_test: ProcessTestH
     process_test.assert_that(instance).is_terminated().has_terminated_elements("wait")
     assert _records(process_test, instance.process_instance_key, "TIMER", "TRIGGERED") == []
     assert _records(process_test, instance.process_instance_key, "TIMER", "CANCELED") == ["wait"]
+
+
+def test_a_feel_date_timer_reads_now_from_the_engine_clock(process_test: ProcessTestHarness) -> None:
+    # given: the virtual clock is a month ahead of the wall clock
+    process_test.clock.increase_time(timedelta(days=30))
+    process_test.deploy(
+        process("timer-feel-date")
+        .start_event()
+        .intermediate_catch_timer("wait", date='=now() + duration("PT1H")')
+        .end_event("done")
+        .done()
+    )
+    instance = process_test.create_instance("timer-feel-date")
+    # when
+    process_test.increase_time(timedelta(minutes=59))
+    # then
+    process_test.assert_that(instance).is_active().is_waiting_at_elements("wait")
+    # when
+    process_test.increase_time(timedelta(minutes=2))
+    # then
+    process_test.assert_that(instance).is_completed()

@@ -46,9 +46,25 @@ def raise_incident(
 
 
 def resolve_incidents_of(ctx: ProcessingContext, instance: ElementInstance) -> None:
-    """An element that ends (terminated) takes its open incidents with it."""
-    ctx.writes.update(
-        "UPDATE engine.incident SET state = 'RESOLVED', resolved_at = %s"
-        " WHERE element_instance_key = %s AND state = 'ACTIVE'",
-        (ctx.now, instance.key),
-    )
+    """An element that ends (terminated) takes its open incidents with it (and says so in the log)."""
+    resolved: list[tuple[int, str, str]] = []
+    for index, row in enumerate(ctx.writes.inserts["incident"]):
+        if row[2] == instance.key and row[7] == "ACTIVE":  # raised in this command, not written yet
+            ctx.writes.inserts["incident"][index] = (*row[:7], "RESOLVED", *row[8:])
+            ctx.writes.update("UPDATE engine.incident SET resolved_at = %s WHERE key = %s", (ctx.now, row[0]))
+            resolved.append((row[0], row[3], row[5]))
+    if not instance.is_new:
+        rows = ctx.conn.execute(
+            "UPDATE engine.incident SET state = 'RESOLVED', resolved_at = %s"
+            " WHERE element_instance_key = %s AND state = 'ACTIVE' RETURNING key, element_id, error_type",
+            (ctx.now, instance.key),
+        ).fetchall()
+        resolved.extend((int(key), element_id, error_type) for key, element_id, error_type in rows)
+    for key, element_id, error_type in resolved:
+        ctx.record(
+            ValueType.INCIDENT,
+            Intent.RESOLVED,
+            key,
+            element_id,
+            {"errorType": error_type, "elementInstanceKey": instance.key},
+        )

@@ -30,6 +30,7 @@ class PendingMessage:
     target_element_id: str
     message_key: int
     variables: dict[str, Any]
+    subscription_key: int = 0
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,26 @@ def _open_message_subscription(
             " VALUES (%s, %s, %s, %s, true)",
             (message_key, definition.bpmn_process_id, ctx.instance.key, key),
         )
-        ctx.pending_messages.append(PendingMessage(owner.key, target.id, message_key, dict(buffered[1] or {})))
+        ctx.pending_messages.append(PendingMessage(owner.key, target.id, message_key, dict(buffered[1] or {}), key))
+
+
+def release_pending_message(ctx: ProcessingContext, message: PendingMessage) -> None:
+    """The subscriber of a buffered message ended before the message reached it: give the message
+    back (another instance of the process may take it) and close the subscription that took it."""
+    ctx.conn.execute(
+        "DELETE FROM engine.message_correlation WHERE message_key = %s AND bpmn_process_id = %s",
+        (message.message_key, ctx.definition.bpmn_process_id),
+    )
+    for index, row in enumerate(ctx.writes.inserts["message_subscription"]):
+        if row[0] == message.subscription_key and row[9] == "CORRELATED":
+            ctx.writes.inserts["message_subscription"][index] = (*row[:9], "DELETED", *row[10:])
+            ctx.record(
+                ValueType.MESSAGE_SUBSCRIPTION,
+                Intent.DELETED,
+                row[0],
+                row[3],
+                {"messageName": row[6], "elementInstanceKey": row[2]},
+            )
 
 
 def close_subscriptions_of(ctx: ProcessingContext, owner: ElementInstance) -> None:

@@ -22,13 +22,11 @@ def apply_inputs(ctx: ProcessingContext, instance: ElementInstance) -> Failure |
     mappings = instance.element.inputs
     if not mappings:
         return None
-    values: list[tuple[str, Any]] = []
     for mapping in mappings:
         # Inputs see the flow scope plus the inputs evaluated before them (Zeebe evaluates in order).
         value = evaluate(ctx, mapping.source, instance.key, ErrorType.IO_MAPPING_ERROR)
         if isinstance(value, Failure):
             return value
-        values.append((mapping.target, value))
         _assign(ctx, instance.key, mapping.target, to_json(value), local=True)
     return None
 
@@ -63,7 +61,8 @@ def _assign(ctx: ProcessingContext, scope_key: int, target: str, value: Any, *, 
     """Assign to ``target``; a dotted target (``order.total``) updates a nested context."""
     head, _, rest = target.partition(".")
     if rest:
-        current = ctx.visible_variables(scope_key).get(head) if not local else ctx.variables.local(scope_key).get(head)
+        # Like Zeebe, the path starts from the variable as the scope sees it (possibly an outer one).
+        current = ctx.visible_variables(scope_key).get(head)
         container = dict(current) if isinstance(current, dict) else {}
         _put_path(container, rest.split("."), value)
         value = container

@@ -76,6 +76,11 @@ class ParseContext:
         if not is_variable_name(name):
             self.report(at, f"{where} '{name}' is not a valid variable name")
 
+    def check_variable_path(self, path: str, at: At, where: str) -> None:
+        """A mapping target: a variable name, or a path into a context (``order.total``) as Zeebe allows."""
+        if not all(is_variable_name(part) for part in path.split(".")):
+            self.report(at, f"{where} '{path}' is not a valid variable name or path")
+
 
 def is_variable_name(name: str) -> bool:
     return bool(_VARIABLE_NAME.match(name)) and name not in _FEEL_RESERVED

@@ -95,7 +95,7 @@ def _parse_mapping(child: XmlElement, where: str, owner_id: str | None, ctx: Par
         ctx.report(at, f"{where} has no target")
         target = ""
     else:
-        ctx.check_variable_name(target, at, f"{where} target")
+        ctx.check_variable_path(target, at, f"{where} target")
     source_text = attribute(child, "source")
     # Zeebe reads a missing source as "set the target to null" (a local variable for inputs).
     source = ctx.expression("= null" if source_text is None else source_text, at, f"{where} source")

@@ -223,7 +223,9 @@ def throw_error(
                 ctx, job_key, "throw an error for", ("ACTIVATED",)
             )
             instance = ctx.element_instance(int(element_instance_key))
-            ctx.writes.update(
+            # At once, not batched: a boundary event that catches the error terminates the task, and
+            # cancelling its job must see (and end) the thrown state, or the log and the row disagree.
+            ctx.conn.execute(
                 "UPDATE engine.job SET state = 'ERROR_THROWN', error_code = %s, error_message = %s, worker = NULL,"
                 " deadline = NULL WHERE key = %s",
                 (error_code, error_message, job_key),

@@ -17,7 +17,7 @@ from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 
 from oms.engine.commands.instances import check_variables
-from oms.engine.errors import AlreadyExistsError, InvalidArgumentError
+from oms.engine.errors import AlreadyExistsError, InvalidArgumentError, NotFoundError
 from oms.engine.processing.context import ProcessingContext
 from oms.engine.records import Intent, ValueType
 from oms.engine.runtime import Runtime
@@ -39,7 +39,10 @@ def publish_message(
     message_id: str | None = None,
     variables: dict[str, Any] | None = None,
     tenant_id: str = "<default>",
+    require_subscription: bool = False,
 ) -> PublishedMessage:
+    """Store a message and correlate it to every open subscription (one per BPMN process id);
+    with ``require_subscription``, refuse it (NotFoundError, nothing written) when none is open."""
     values = check_variables(variables)
     if not name:
         raise InvalidArgumentError("Expected a message name, but it was empty")
@@ -95,6 +98,12 @@ def publish_message(
                 " AND state = 'OPEN' AND tenant_id = %s ORDER BY bpmn_process_id, key",
                 (name, correlation_key, tenant_id),
             ).fetchall()
+            if require_subscription and not targets:
+                # Raised inside the transaction: the message row and its records roll back.
+                raise NotFoundError(
+                    f"Expected to find subscription for message with name '{name}' and correlation key"
+                    f" '{correlation_key}', but none was found."
+                )
             for process_id, instance_key, subscription_key in targets:
                 conn.execute(
                     "INSERT INTO engine.message_correlation"
@@ -111,6 +120,27 @@ def publish_message(
     for instance_key in instance_keys:
         apply_correlations_of(runtime, instance_key)
     return PublishedMessage(key, tenant_id, instance_keys)
+
+
+def correlate_message(
+    runtime: Runtime,
+    name: str,
+    correlation_key: str,
+    *,
+    variables: dict[str, Any] | None = None,
+    tenant_id: str = "<default>",
+) -> PublishedMessage:
+    """Correlate a message now or not at all (Camunda's ``POST /v2/messages/correlation``): a
+    publish without time to live that fails with NotFoundError when no subscription waits for it."""
+    return publish_message(
+        runtime,
+        name,
+        correlation_key,
+        time_to_live_ms=0,
+        variables=variables,
+        tenant_id=tenant_id,
+        require_subscription=True,
+    )
 
 
 def apply_correlations_of(runtime: Runtime, process_instance_key: int) -> int:
@@ -168,6 +198,14 @@ def apply_correlations_of(runtime: Runtime, process_instance_key: int) -> int:
                     },
                 )
                 runtime.lifecycle.trigger(ctx, owner, target_id, dict(variables or {}))
+                # As when a subscription takes a buffered message: the message says where it went.
+                ctx.record(
+                    ValueType.MESSAGE,
+                    Intent.CORRELATED,
+                    int(message_key),
+                    target_id,
+                    {"elementInstanceKey": owner.key},
+                )
                 applied += 1
             return applied
 

@@ -228,10 +228,11 @@ class ProcessingContext:
     # ----------------------------------------------------------------------------- variables
 
     def set_variable(self, scope_key: int, name: str, value: Any) -> None:
+        existed = name in self.variables.local(scope_key)  # a variable created earlier in this command is updated
         if self.variables.set(scope_key, name, value):
             self.record(
                 ValueType.VARIABLE,
-                Intent.UPDATED if not self.variables.changed[(scope_key, name)] else Intent.CREATED,
+                Intent.UPDATED if existed else Intent.CREATED,
                 self.variables.keys.setdefault((scope_key, name), self.next_key()),
                 None,
                 {"name": name, "value": value, "scopeKey": scope_key},

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from oms.engine.behaviors.incidents import raise_incident, resolve_incidents_of
+from oms.engine.behaviors.subscriptions import release_pending_message
 from oms.engine.behaviors.variable_mappings import merge_event_variables
 from oms.engine.bpmn.model import Element, ElementType, SequenceFlow
 from oms.engine.processing.context import ProcessingContext
@@ -57,22 +58,29 @@ class Lifecycle:
     # ------------------------------------------------------------------ running steps
 
     def run(self, ctx: ProcessingContext) -> None:
-        """Run queued steps until every branch waits (for a job, a message, a timer…) or ended."""
-        while ctx.steps:
-            ctx.steps.popleft().run()
-            if not ctx.steps and ctx.pending_messages:
-                pending, ctx.pending_messages = ctx.pending_messages, []
-                for message in pending:
-                    owner = ctx.elements.get(message.owner_key)
-                    if owner is not None and owner.is_live:
-                        self.trigger(ctx, owner, message.target_element_id, message.variables)
-                        ctx.record(
-                            ValueType.MESSAGE,
-                            Intent.CORRELATED,
-                            message.message_key,
-                            message.target_element_id,
-                            {"elementInstanceKey": owner.key},
-                        )
+        """Run queued steps until every branch waits (for a job, a message, a timer…) or ended.
+
+        Buffered messages taken while subscribing are correlated one at a time, each once the steps
+        before it ran out (like Zeebe's correlate commands): the first one wins, and a message whose
+        subscriber ended meanwhile (an event-based gateway's loser, a task that completed) is given
+        back to the buffer."""
+        while ctx.steps or ctx.pending_messages:
+            if ctx.steps:
+                ctx.steps.popleft().run()
+                continue
+            message = ctx.pending_messages.pop(0)
+            owner = ctx.elements.get(message.owner_key)
+            if owner is None or not owner.is_live:
+                release_pending_message(ctx, message)
+                continue
+            self.trigger(ctx, owner, message.target_element_id, message.variables)
+            ctx.record(
+                ValueType.MESSAGE,
+                Intent.CORRELATED,
+                message.message_key,
+                message.target_element_id,
+                {"elementInstanceKey": owner.key},
+            )
 
     def fail(self, ctx: ProcessingContext, instance: ElementInstance, failure: Failure) -> None:
         raise_incident(ctx, instance, failure)

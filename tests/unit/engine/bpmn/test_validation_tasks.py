@@ -130,11 +130,19 @@ def test_message_without_correlation_key_is_rejected() -> None:
     the_problem(xml, "t", "message 'm' has no zeebe:subscription correlationKey")
 
 
-@pytest.mark.parametrize("target", ["1x", "a b", "a.b", "null", "with-dash"])
-def test_mapping_target_must_be_a_variable_name(target: str) -> None:
+@pytest.mark.parametrize("target", ["1x", "a b", "a..b", "a.", "null", "with-dash", "a.1x"])
+def test_mapping_target_must_be_a_variable_name_or_path(target: str) -> None:
     xml = process("p").start_event().service_task("t", job_type="w", outputs={target: "=x"}).done()
 
-    the_problem(xml, "t", f"zeebe:output target '{target}' is not a valid variable name")
+    the_problem(xml, "t", f"zeebe:output target '{target}' is not a valid variable name or path")
+
+
+def test_mapping_target_may_be_a_path_into_a_context() -> None:
+    xml = process("p").start_event().service_task("t", job_type="w", outputs={"order.total": "=x"}).done()
+
+    (parsed,) = parse_bpmn(xml)
+
+    assert parsed.element("t").outputs[0].target == "order.total"
 
 
 def test_mapping_without_target_is_rejected() -> None:
