@@ -29,6 +29,8 @@ class IllegalTransition(DomainError):
     code = "illegalTransition"
 
     def __init__(self, aggregate: str, aggregate_id: str, from_state: str, action: str) -> None:
+        # States and actions are often StrEnums; their plain value reads better than their repr.
+        from_state, action = str(from_state), str(action)
         super().__init__(
             f"{aggregate} {aggregate_id!r}: cannot {action} in state {from_state!r}",
             aggregate=aggregate,
