@@ -56,8 +56,9 @@ def resolve_incidents_of(ctx: ProcessingContext, instance: ElementInstance) -> N
     if not instance.is_new:
         rows = ctx.conn.execute(
             "UPDATE engine.incident SET state = 'RESOLVED', resolved_at = %s"
-            " WHERE element_instance_key = %s AND state = 'ACTIVE' RETURNING key, element_id, error_type",
-            (ctx.now, instance.key),
+            " WHERE process_instance_key = %s AND element_instance_key = %s AND state = 'ACTIVE'"
+            " RETURNING key, element_id, error_type",
+            (ctx.now, ctx.instance.key, instance.key),
         ).fetchall()
         resolved.extend((int(key), element_id, error_type) for key, element_id, error_type in rows)
     for key, element_id, error_type in resolved:

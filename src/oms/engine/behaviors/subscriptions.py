@@ -240,14 +240,14 @@ def close_subscriptions_of(ctx: ProcessingContext, owner: ElementInstance) -> No
         return
     with ctx.conn.pipeline():
         timers = ctx.conn.execute(
-            "UPDATE engine.timer SET state = 'CANCELED' WHERE element_instance_key = %s AND state = 'ACTIVE'"
-            " RETURNING key, target_element_id",
-            (owner.key,),
+            "UPDATE engine.timer SET state = 'CANCELED' WHERE process_instance_key = %s"
+            " AND element_instance_key = %s AND state = 'ACTIVE' RETURNING key, target_element_id",
+            (ctx.instance.key, owner.key),
         )
         subscriptions = ctx.conn.execute(
-            "UPDATE engine.message_subscription SET state = 'DELETED' WHERE element_instance_key = %s"
-            " AND state = 'OPEN' RETURNING key, target_element_id, message_name",
-            (owner.key,),
+            "UPDATE engine.message_subscription SET state = 'DELETED' WHERE process_instance_key = %s"
+            " AND element_instance_key = %s AND state = 'OPEN' RETURNING key, target_element_id, message_name",
+            (ctx.instance.key, owner.key),
         )
     for key, target in timers.fetchall():
         ctx.record(ValueType.TIMER, Intent.CANCELED, int(key), target, {"elementInstanceKey": owner.key})

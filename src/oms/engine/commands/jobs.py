@@ -304,7 +304,7 @@ def _update_job(
 
 def time_out_jobs(runtime: Runtime, limit: int = 500) -> int:
     """Activated jobs past their deadline become activatable again (and wake waiting workers)."""
-    return _sweep(runtime, "state = 'ACTIVATED' AND deadline <= %(now)s", Intent.TIMED_OUT, limit)
+    return _sweep(runtime, "state = 'ACTIVATED' AND deadline <= %(now)s", "deadline", Intent.TIMED_OUT, limit)
 
 
 def recur_jobs_after_backoff(runtime: Runtime, limit: int = 500) -> int:
@@ -312,16 +312,19 @@ def recur_jobs_after_backoff(runtime: Runtime, limit: int = 500) -> int:
     return _sweep(
         runtime,
         "state = 'FAILED' AND retries > 0 AND retry_at <= %(now)s",
+        "retry_at",
         Intent.RECURRED_AFTER_BACKOFF,
         limit,
     )
 
 
-def _sweep(runtime: Runtime, condition: str, intent: Intent, limit: int) -> int:
+def _sweep(runtime: Runtime, condition: str, order: str, intent: Intent, limit: int) -> int:
+    """Make due jobs activatable again; ``condition`` and ``order`` match a partial index, so a sweep
+    costs the same however many finished jobs the table holds."""
     now = runtime.clock.now()
     with runtime.transaction() as conn:
         rows = conn.execute(
-            f"WITH due AS (SELECT key FROM engine.job WHERE {condition} ORDER BY key LIMIT %(limit)s"  # constant SQL
+            f"WITH due AS (SELECT key FROM engine.job WHERE {condition} ORDER BY {order} LIMIT %(limit)s"  # constants
             " FOR UPDATE SKIP LOCKED)"
             " UPDATE engine.job j SET state = 'ACTIVATABLE', worker = NULL, deadline = NULL, retry_at = NULL"
             " FROM due WHERE j.key = due.key RETURNING j.key, j.type, j.process_instance_key, j.element_id",
