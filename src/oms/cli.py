@@ -17,6 +17,8 @@ app = typer.Typer(
 )
 bench_app = typer.Typer(help="Benchmarks (results go to docs/benchmarks.md).", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+engine_app = typer.Typer(help="The embedded engine as a Camunda-compatible REST server.", no_args_is_help=True)
+app.add_typer(engine_app, name="engine")
 console = Console()
 
 
@@ -43,6 +45,33 @@ def dev() -> None:
         console.print(f"engine running on {url}; Ctrl-C stops it")
         with contextlib.suppress(KeyboardInterrupt):
             stopped.wait()
+
+
+@engine_app.command("serve")
+def engine_serve(
+    host: str = typer.Option("127.0.0.1", help="address to bind (non-loopback needs credentials)"),
+    port: int = typer.Option(8080, help="port to listen on"),
+    controlled_clock: bool = typer.Option(False, help="allow PUT /v2/clock (tests): the engine's clock can be pinned"),
+    allow_unauthenticated: bool = typer.Option(False, help="serve without credentials on a non-loopback address"),
+) -> None:
+    """Serve the Orchestration Cluster REST API (v2) of the embedded engine, with its background
+    services, on OMS_DATABASE_URL (or an embedded PostgreSQL). Credentials: OMS_ENGINE_BASIC_AUTH
+    (user:password,...) and/or OMS_ENGINE_BEARER_TOKENS (token,...)."""
+    from oms.engine.rest.auth import AuthConfig
+    from oms.engine.rest.server import serve
+
+    try:
+        serve(
+            database_url(),
+            host=host,
+            port=port,
+            controlled_clock=controlled_clock,
+            auth=AuthConfig.from_env(),
+            allow_unauthenticated=allow_unauthenticated,
+        )
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
 
 
 @bench_app.command("engine")

@@ -61,7 +61,8 @@ PROCESS_INSTANCES = Entity(
 ELEMENT_INSTANCES = Entity(
     name="element instances",
     # The process itself is a process instance, not an element instance (as in Camunda's search).
-    source="engine.element_instance e WHERE e.element_type <> 'PROCESS'",
+    source="engine.element_instance e",
+    scope="e.element_type <> 'PROCESS'",
     key="elementInstanceKey",
     fields={
         "elementInstanceKey": Field("e.key", _K),
@@ -178,6 +179,7 @@ MESSAGE_SUBSCRIPTIONS = Entity(
         "tenantId": Field("s.tenant_id", _S),
         "toolName": Field("NULL::text", _S),
         "inboundConnectorType": Field("NULL::text", _S),
+        "businessId": Field("NULL::text", _S),
     },
 )
 

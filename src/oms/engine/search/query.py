@@ -7,7 +7,7 @@ convert values. A query is a filter (field -> exact value or an operator object 
 dicts keyed by field name with plain Python values (keys as ``int``, dates as ``datetime``); the
 REST layer turns them into wire models.
 
-SQL text is assembled only from the constant catalog below; every value travels as a parameter.
+SQL text is assembled only from the constant catalog (``catalog.py``); every value travels as a parameter.
 """
 
 from __future__ import annotations
@@ -52,11 +52,13 @@ class Field:
 @dataclass(frozen=True)
 class Entity:
     name: str
-    source: str  # FROM clause, with the base WHERE condition if any
+    source: str  # FROM clause
     key: str  # field that identifies a row: the last sort criterion, so pages are stable
     fields: Mapping[str, Field]
     #: filter fields that need more than a column comparison: name -> builder of (condition, params)
     special: Mapping[str, Callable[[Any], tuple[str, list[Any]]]] = field(default_factory=dict)
+    #: rows of the source that are not part of the entity are excluded by this condition
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,18 +193,22 @@ def field_condition(name: str, spec: Field, value: Any) -> tuple[str, list[Any]]
 # ---------------------------------------------------------------------------------------- queries
 
 
-def build_sql(entity: Entity, query: SearchQuery) -> tuple[str, str, list[Any]]:
-    """The page query, the count query and their shared parameters."""
-    if not 1 <= query.limit <= MAX_LIMIT:
-        raise InvalidArgumentError(f"Expected a page limit between 1 and {MAX_LIMIT}, but got {query.limit}")
-    if query.offset < 0:
-        raise InvalidArgumentError(f"Expected a page offset of at least 0, but got {query.offset}")
+def filter_condition(entity: Entity, filters: Mapping[str, Any], *, nested: bool = False) -> tuple[str, list[Any]]:
+    """All entries of a filter, ANDed; ``$or`` holds a list of filters of which one must match."""
     conditions: list[str] = []
     params: list[Any] = []
-    for name, value in query.filter.items():
+    for name, value in filters.items():
         if value is None:
             continue  # an absent filter value: clients send null for "no filter"
-        if name in entity.special:
+        if name == "$or" and not nested:
+            if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+                raise InvalidArgumentError("Expected '$or' to be a list of filters")
+            alternatives = [filter_condition(entity, item, nested=True) for item in value]
+            if not alternatives:
+                continue
+            condition = " OR ".join(f"({alt or 'true'})" for alt, _ in alternatives)
+            values = [param for _, alt_params in alternatives for param in alt_params]
+        elif name in entity.special:
             condition, values = entity.special[name](value)
         elif name in entity.fields:
             condition, values = field_condition(name, entity.fields[name], value)
@@ -210,6 +216,17 @@ def build_sql(entity: Entity, query: SearchQuery) -> tuple[str, str, list[Any]]:
             raise InvalidArgumentError(f"Filtering {entity.name} by '{name}' is not supported")
         conditions.append(f"({condition})")
         params.extend(values)
+    return " AND ".join(conditions), params
+
+
+def build_sql(entity: Entity, query: SearchQuery) -> tuple[str, str, list[Any]]:
+    """The page query, the count query and their shared parameters."""
+    if not 1 <= query.limit <= MAX_LIMIT:
+        raise InvalidArgumentError(f"Expected a page limit between 1 and {MAX_LIMIT}, but got {query.limit}")
+    if query.offset < 0:
+        raise InvalidArgumentError(f"Expected a page offset of at least 0, but got {query.offset}")
+    condition, params = filter_condition(entity, query.filter)
+    conditions = [part for part in (entity.scope, condition) if part]
     order: list[str] = []
     for name, descending in [*query.sort, (entity.key, False)]:
         spec = entity.fields.get(name)
@@ -217,7 +234,6 @@ def build_sql(entity: Entity, query: SearchQuery) -> tuple[str, str, list[Any]]:
             raise InvalidArgumentError(f"Sorting {entity.name} by '{name}' is not supported")
         order.append(f"{spec.sql} {'DESC' if descending else 'ASC'}")
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
-    where = where if "WHERE" not in entity.source else where.replace(" WHERE ", " AND ", 1)
     columns = ", ".join(f'{spec.sql} AS "{name}"' for name, spec in entity.fields.items() if spec.selected)
     page_sql = (
         f"SELECT {columns} FROM {entity.source}{where} ORDER BY {', '.join(order)} LIMIT {int(query.limit)}"
