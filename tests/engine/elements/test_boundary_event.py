@@ -322,3 +322,32 @@ def test_buffered_message_triggers_the_interrupting_boundary_on_activation(proce
     ]
     assert job_intents == ["CREATED", "CANCELED"]
     assert process_test.engine.activate_jobs(f"{process_id}.work", max_jobs=1) == []
+
+
+def test_timer_boundary_does_not_fire_on_a_task_stuck_on_an_output_mapping_incident(
+    process_test: ProcessTestHarness,
+) -> None:
+    # given: a task whose output mapping fails after its job completed (it stays COMPLETING)
+    process_id = _unique("stuck-completing")
+    process_test.deploy(
+        process(process_id)
+        .start_event()
+        .service_task("task", job_type=f"{process_id}.work", outputs={"x": "=noSuchFunction(1)"})
+        .end_event("done")
+        .boundary_timer("late", attached_to="task", duration="PT30M")
+        .end_event("escalated")
+        .done()
+    )
+    instance = process_test.create_instance(process_id)
+    process_test.complete_job(f"{process_id}.work")
+    process_test.assert_that(instance).has_incident("IO_MAPPING_ERROR", "task")
+    # when: the timer's due date passes
+    process_test.increase_time(timedelta(hours=1))
+    # then: like Zeebe, the event does not reach an element that is no longer ACTIVATED
+    (
+        process_test.assert_that(instance)
+        .is_active()
+        .is_waiting_at_elements("task")
+        .has_not_activated_elements("late", "escalated")
+    )
+    process_test.assert_that(instance).has_incident("IO_MAPPING_ERROR", "task")

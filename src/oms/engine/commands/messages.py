@@ -169,7 +169,7 @@ def apply_correlations_of(runtime: Runtime, process_instance_key: int) -> int:
                 interrupting,
             ) in rows:
                 owner = ctx.elements.get(int(owner_key))
-                if state != "OPEN" or int(sub_key) in closed or owner is None or not owner.is_live:
+                if state != "OPEN" or int(sub_key) in closed or owner is None or not owner.can_be_triggered:
                     # The subscription closed meanwhile: the message may go to another instance later.
                     ctx.conn.execute(
                         "DELETE FROM engine.message_correlation WHERE message_key = %s AND bpmn_process_id = %s",

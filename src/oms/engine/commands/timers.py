@@ -39,8 +39,8 @@ def _fire(runtime: Runtime, ctx: ProcessingContext, *, timer_key: int) -> int:
     ctx.conn.execute("UPDATE engine.timer SET state = 'TRIGGERED' WHERE key = %s", (timer_key,))
     ctx.record(ValueType.TIMER, Intent.TRIGGERED, timer_key, target_id, {"elementInstanceKey": int(owner_key)})
     owner = ctx.elements.get(int(owner_key))
-    if owner is None or not owner.is_live:
-        return 0
+    if owner is None or not owner.can_be_triggered:
+        return 0  # the element ended, or is stuck on an incident: the timer is used up unheard
     target = ctx.process.element(target_id)
     kind, _, text = (spec or "").partition(":")
     if kind == TimerKind.CYCLE.value and not target.interrupting and (repetitions is None or repetitions > 1):

@@ -70,7 +70,7 @@ class Lifecycle:
                 continue
             message = ctx.pending_messages.pop(0)
             owner = ctx.elements.get(message.owner_key)
-            if owner is None or not owner.is_live:
+            if owner is None or not owner.can_be_triggered:
                 release_pending_message(ctx, message)
                 continue
             self.trigger(ctx, owner, message.target_element_id, message.variables)

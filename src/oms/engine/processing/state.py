@@ -41,6 +41,12 @@ class ElementInstance:
     def is_live(self) -> bool:
         return self.state not in FINAL_STATES
 
+    @property
+    def can_be_triggered(self) -> bool:
+        """Events reach only an ACTIVATED element (like Zeebe): not one still activating, nor one
+        stuck in COMPLETING on an output-mapping incident."""
+        return self.state == ACTIVATED
+
 
 @dataclass
 class ProcessInstanceRow:
