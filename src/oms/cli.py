@@ -47,6 +47,35 @@ def dev() -> None:
             stopped.wait()
 
 
+@app.command()
+def worker(
+    job_types: str = typer.Option("", help="comma-separated job types to serve (default: every registered one)"),
+    worker_id: str = typer.Option("", help="worker name reported to the engine (default: host-pid)"),
+    max_concurrent: int = typer.Option(8, help="handlers running at once, per job type"),
+    metrics_port: int = typer.Option(0, help="serve Prometheus metrics on this port (0: off)"),
+    backend: str = typer.Option("auto", help="auto (camunda when CAMUNDA_REST_ADDRESS is set), embedded, camunda"),
+) -> None:
+    """Run job workers as their own process, on Camunda 8 (the SDK's CAMUNDA_* settings) or the
+    embedded engine (OMS_DATABASE_URL). SIGTERM stops it gracefully."""
+    from oms.workflow.worker_main import WorkerOptions, parse_job_types, run_worker
+    from oms.workflow.workers import default_handlers
+
+    options = WorkerOptions(
+        job_types=parse_job_types(job_types),
+        worker_id=worker_id,
+        max_concurrent=max_concurrent,
+        metrics_port=metrics_port,
+        backend=backend,
+    )
+    try:
+        clean = run_worker(options, default_handlers())
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    if not clean:
+        raise typer.Exit(1)
+
+
 @engine_app.command("serve")
 def engine_serve(
     host: str = typer.Option("127.0.0.1", help="address to bind (non-loopback needs credentials)"),
@@ -80,6 +109,7 @@ def bench_engine(
     processes: int = typer.Option(1, help="engine processes sharing the database, each with its workers"),
     workers: int = typer.Option(1, help="worker threads per job type in each process"),
     rate: float = typer.Option(0.0, help="start instances at this rate per second (0: as fast as possible)"),
+    client: str = typer.Option("embedded", help="embedded (in-process API) or rest (official SDK over HTTP)"),
     history: int = typer.Option(0, help="completed instances put into the tables first (cloned history)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
     keep_database: bool = typer.Option(False, help="keep the benchmark database"),
@@ -91,7 +121,14 @@ def bench_engine(
     try:
         if history:
             seed_history(url, history)
-        result = run_engine_bench(url, instances, processes=processes, workers_per_type=workers, rate=rate)
+        if client == "rest":
+            from oms.bench.engine_rest_bench import run_rest_bench
+
+            result = run_rest_bench(url, instances, workers_per_type=workers, rate=rate)
+        elif client == "embedded":
+            result = run_engine_bench(url, instances, processes=processes, workers_per_type=workers, rate=rate)
+        else:
+            raise typer.BadParameter(f"unknown client {client!r}: use embedded or rest", param_hint="--client")
     finally:
         if not keep_database:
             drop_database(url)

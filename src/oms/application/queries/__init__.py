@@ -1,0 +1,2 @@
+"""Read side: queries run in a transaction of their own (tenant set, row-level security on) and
+return views, never aggregates."""

@@ -1,0 +1,1 @@
+"""Alembic environment of the OMS schema (run through ``oms.persistence.migrate``)."""
