@@ -77,7 +77,7 @@ class Expression:
 
 
 @dataclass(frozen=True)
-class Mapping_:
+class VariableMapping:
     """One ``zeebe:input`` / ``zeebe:output``: evaluate ``source``, assign to ``target``."""
 
     source: Expression
@@ -136,8 +136,8 @@ class Element:
     incoming: tuple[str, ...] = ()
     outgoing: tuple[str, ...] = ()
     default_flow_id: str | None = None
-    inputs: tuple[Mapping_, ...] = ()
-    outputs: tuple[Mapping_, ...] = ()
+    inputs: tuple[VariableMapping, ...] = ()
+    outputs: tuple[VariableMapping, ...] = ()
     task_definition: TaskDefinition | None = None
     task_headers: tuple[tuple[str, str], ...] = ()
     script: Script | None = None

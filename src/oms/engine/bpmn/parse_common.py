@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from oms.engine.bpmn.context import At, ParseContext
-from oms.engine.bpmn.model import Element, ElementType, ErrorDefinition, Mapping_, MessageDefinition
+from oms.engine.bpmn.model import Element, ElementType, ErrorDefinition, MessageDefinition, VariableMapping
 from oms.engine.bpmn.xml_support import (
     XmlElement,
     attribute,
@@ -71,11 +71,13 @@ def check_execution_listeners(element: XmlElement, ctx: ParseContext) -> None:
         ctx.report(At.of(listeners, element.get("id")), "unsupported element zeebe:executionListeners")
 
 
-def parse_io_mapping(element: XmlElement, ctx: ParseContext) -> tuple[tuple[Mapping_, ...], tuple[Mapping_, ...]]:
+def parse_io_mapping(
+    element: XmlElement, ctx: ParseContext
+) -> tuple[tuple[VariableMapping, ...], tuple[VariableMapping, ...]]:
     """The ``zeebe:input`` and ``zeebe:output`` mappings of the element, in document order."""
     owner_id = element.get("id")
-    inputs: list[Mapping_] = []
-    outputs: list[Mapping_] = []
+    inputs: list[VariableMapping] = []
+    outputs: list[VariableMapping] = []
     for io_mapping in zeebe_extensions(element, "ioMapping"):
         for child in io_mapping:
             if not isinstance(child.tag, str):
@@ -88,7 +90,7 @@ def parse_io_mapping(element: XmlElement, ctx: ParseContext) -> tuple[tuple[Mapp
     return tuple(inputs), tuple(outputs)
 
 
-def _parse_mapping(child: XmlElement, where: str, owner_id: str | None, ctx: ParseContext) -> Mapping_:
+def _parse_mapping(child: XmlElement, where: str, owner_id: str | None, ctx: ParseContext) -> VariableMapping:
     at = At.of(child, owner_id)
     target = attribute(child, "target")
     if target is None:
@@ -99,7 +101,7 @@ def _parse_mapping(child: XmlElement, where: str, owner_id: str | None, ctx: Par
     source_text = attribute(child, "source")
     # Zeebe reads a missing source as "set the target to null" (a local variable for inputs).
     source = ctx.expression("= null" if source_text is None else source_text, at, f"{where} source")
-    return Mapping_(source=source, target=target)
+    return VariableMapping(source=source, target=target)
 
 
 def parse_message_ref(definition: XmlElement, at: At, ctx: ParseContext) -> MessageDefinition | None:

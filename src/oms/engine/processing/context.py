@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg.types.json import Jsonb
 
-from oms.engine.bpmn.model import Element, ElementType, Process
+from oms.engine.bpmn.model import Element, Process
 from oms.engine.errors import NotFoundError
 from oms.engine.processing.state import (
     ACTIVATING,
@@ -306,12 +307,6 @@ class ProcessingContext:
             )
         self.writes.flush(self.conn)
 
-    @property
-    def root_type(self) -> ElementType:
-        return self.process.root.type
-
 
 def _jsonb(value: Any) -> Any:
-    from psycopg.types.json import Jsonb
-
     return None if value is None else Jsonb(value)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from bpmn_test_support import definitions
 
-from oms.engine.bpmn.model import ElementType, EventKind, Expression, Mapping_, Process
+from oms.engine.bpmn.model import ElementType, EventKind, Expression, Process, VariableMapping
 from oms.engine.bpmn.parser import parse_bpmn
 from oms.engine.testing.builder import process
 
@@ -133,7 +133,7 @@ def test_receive_task_has_message_name_and_correlation_key(order: Process) -> No
     assert task.message.name == Expression("order-acknowledged")
     assert task.message.correlation_key is not None
     assert task.message.correlation_key.source == "orderId"
-    assert task.outputs == (Mapping_(source=task.outputs[0].source, target="acknowledgedBy"),)
+    assert task.outputs == (VariableMapping(source=task.outputs[0].source, target="acknowledgedBy"),)
 
 
 def test_task_and_manual_task_pass_through(order: Process) -> None:
