@@ -18,3 +18,7 @@ RuleId = NewType("RuleId", str)
 QuoteId = NewType("QuoteId", str)
 QuoteItemId = NewType("QuoteItemId", str)
 ApprovalCaseId = NewType("ApprovalCaseId", str)
+# Orders: shared by order, fulfillment and fallout, which must not import each other upwards.
+OrderId = NewType("OrderId", str)
+OrderItemId = NewType("OrderItemId", str)
+ProductId = NewType("ProductId", str)  # an installed product (TMF637 product inventory)
