@@ -24,27 +24,104 @@ console = Console()
 
 @app.command()
 def migrate() -> None:
-    """Create or upgrade the database schema (engine tables) at OMS_DATABASE_URL."""
-    from oms.engine.api import Engine
+    """Create or upgrade the database schema (engine tables and OMS tables) at OMS_DATABASE_URL."""
+    from oms import bootstrap
 
-    with Engine.connect(database_url()):
-        console.print("schema is up to date")
+    bootstrap.migrate(database_url())
+    console.print("schema is up to date")
 
 
 @app.command()
-def dev() -> None:
-    """Run the system on one machine: the engine and its background services, on OMS_DATABASE_URL
-    or, when it is unset, on an embedded PostgreSQL. Stop with Ctrl-C."""
+def seed(tenant: str = typer.Option("demo", help="tenant to load the demo catalog for")) -> None:
+    """Load and activate the demo telecom catalog for a tenant (a no-op when it is there already)."""
+    from oms import bootstrap
+    from oms.settings import load_settings
+
+    view = bootstrap.seed(load_settings(), database_url(), tenant)
+    console.print(f"catalog {view.version} active for tenant {tenant}")
+
+
+@app.command()
+def api(
+    host: str = typer.Option("127.0.0.1", help="address to bind"),
+    port: int = typer.Option(8000, help="port to listen on"),
+    workers: int = typer.Option(1, help="server processes (each with its own connection pool)"),
+) -> None:
+    """Serve the CPQ HTTP API (TMF620 catalog, TMF648 quotes) on OMS_DATABASE_URL or an embedded
+    PostgreSQL. Needs OMS_JWT_SECRET (bearer tokens) and/or OMS_API_KEYS (development keys)."""
+    from oms import bootstrap
+    from oms.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+        config = bootstrap.api_config(settings)
+    except (SettingsError, ValueError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    if workers > 1:
+        bootstrap.serve_workers(host, port, workers)
+        return
+    with bootstrap.api_runtime(settings, config, database_url()) as runtime:
+        bootstrap.serve(runtime.app, host, port)
+
+
+@app.command()
+def dev(
+    port: int = typer.Option(8000, help="port of the CPQ API (0: do not serve the API)"),
+) -> None:
+    """Run the system on one machine, on OMS_DATABASE_URL or, when it is unset, on an embedded
+    PostgreSQL: the engine and its background services, the OMS schema, the demo catalog for tenant
+    'demo', and the CPQ API on 127.0.0.1 (prints bearer tokens and a curl example). Stop with Ctrl-C."""
     from oms.engine.api import Engine
 
     url = database_url()
+    if port:
+        _dev_api_prepare(url)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     with Engine.connect(url) as engine:
         engine.start_background_services()
         console.print(f"engine running on {url}; Ctrl-C stops it")
+        if port:
+            _dev_api_serve(url, port)  # blocks; uvicorn stops on Ctrl-C or SIGTERM
+            return
         with contextlib.suppress(KeyboardInterrupt):
             stopped.wait()
+
+
+def _dev_api_prepare(url: str) -> None:
+    from oms import bootstrap
+    from oms.settings import load_settings
+
+    bootstrap.migrate(url)
+    bootstrap.seed(load_settings(), url, bootstrap.DEV_TENANT)
+
+
+def _dev_api_serve(url: str, port: int) -> None:
+    from oms import bootstrap
+    from oms.settings import load_settings
+
+    settings = load_settings()
+    # A fresh machine has no OMS_JWT_SECRET: generate one for this run (tokens die with the process).
+    secret = None if settings.jwt_secret else bootstrap.generate_jwt_secret()
+    config = bootstrap.api_config(settings, jwt_secret=secret)
+    tokens = bootstrap.dev_tokens(config)
+    base = f"http://127.0.0.1:{port}"
+    console.print(
+        f"CPQ API on {base} (docs: {base}/docs), tenant '{bootstrap.DEV_TENANT}' with the demo catalog", soft_wrap=True
+    )
+    if secret:
+        console.print(f"generated JWT signing key for this run: {secret}", soft_wrap=True, highlight=False)
+    for name, token in tokens.items():
+        console.print(f"export OMS_{name.upper()}_TOKEN={token}", soft_wrap=True, highlight=False)
+    console.print(
+        f'curl -s -H "Authorization: Bearer $OMS_AGENT_TOKEN" '
+        f"{base}/tmf-api/productCatalogManagement/v4/productOffering?fields=name",
+        soft_wrap=True,
+        highlight=False,
+    )
+    with bootstrap.api_runtime(settings, config, url) as runtime:
+        bootstrap.serve(runtime.app, "127.0.0.1", port)
 
 
 @app.command()
@@ -101,6 +178,29 @@ def engine_serve(
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
+
+
+@bench_app.command("cpq-api")
+def bench_cpq_api(
+    rate: int = typer.Option(100, help="requests per second, overall"),
+    seconds: int = typer.Option(30, help="duration of each measured phase"),
+    connections: int = typer.Option(2, help="connections of the load tool (each sends rate/connections a second)"),
+    workers: int = typer.Option(1, help="`oms api` server processes"),
+    correct_omission: bool = typer.Option(False, help="keep autocannon's coordinated-omission correction"),
+) -> None:
+    """POST /quote and GET /quote/{id} at a fixed rate against `oms api` on a fresh seeded database,
+    with autocannon; prints one JSON object (p50/p99 latency, throughput, errors)."""
+    from oms.bench.cpq_api_bench import run_cpq_api_bench
+
+    result = run_cpq_api_bench(
+        database_url(),
+        rate=rate,
+        seconds=seconds,
+        connections=connections,
+        workers=workers,
+        correct_omission=correct_omission,
+    )
+    print(json.dumps(result, indent=2))
 
 
 @bench_app.command("engine")
