@@ -110,9 +110,7 @@ def _drive(address: str, url: str, instances: int, workers_per_type: int, rate: 
 
 def _latencies_ms(url: str, received: dict[int, datetime]) -> list[float]:
     with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "SELECT key, created_at FROM engine.job WHERE key = ANY(%s)", (list(received),)
-        ).fetchall()
+        rows = conn.execute("SELECT key, created_at FROM engine.job WHERE key = ANY(%s)", (list(received),)).fetchall()
     return [(received[int(key)] - created).total_seconds() * 1000 for key, created in rows]
 
 

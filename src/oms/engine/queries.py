@@ -134,6 +134,18 @@ class EngineQueries:
         )
         return found[0] if found else None
 
+    def process_instances(self, bpmn_process_id: str) -> list[ProcessInstanceView]:
+        """Every instance of a BPMN process id (all versions), oldest first."""
+        found: list[ProcessInstanceView] = self._all(
+            ProcessInstanceView,
+            "SELECT p.key, p.process_definition_key, p.bpmn_process_id, p.version, p.state, p.tenant_id,"
+            " p.start_date, p.end_date, EXISTS (SELECT 1 FROM engine.incident i"
+            "   WHERE i.process_instance_key = p.key AND i.state = 'ACTIVE') AS has_incident"
+            " FROM engine.process_instance p WHERE p.bpmn_process_id = %s ORDER BY p.key",
+            (bpmn_process_id,),
+        )
+        return found
+
     def element_instances(self, process_instance_key: int) -> list[ElementInstanceView]:
         return self._all(
             ElementInstanceView,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 import psycopg
@@ -57,6 +58,10 @@ class Runtime:
         result = command(ctx)
         self.lifecycle.run(ctx)
         ctx.flush()
+        for ended in ctx.parent_notifications:  # a called instance ended: its parent learns it now
+            self.on_instance(
+                conn, ended.process_instance_key, partial(self.lifecycle.deliver_to_call_activity, ended=ended)
+            )
         return result
 
     def run_and_flush(self, ctx: ProcessingContext) -> None:

@@ -11,11 +11,21 @@ from oms.engine.processing.context import ProcessingContext
 from oms.engine.processing.failure import ErrorType, Failure
 
 
-def evaluate(ctx: ProcessingContext, expression: Expression, scope_key: int, error_type: ErrorType) -> Any | Failure:
+def evaluate(
+    ctx: ProcessingContext,
+    expression: Expression,
+    scope_key: int,
+    error_type: ErrorType,
+    overrides: dict[str, Any] | None = None,
+) -> Any | Failure:
+    """Evaluate in the scope ``scope_key`` sees; ``overrides`` shadow variables (values about to be set)."""
     if expression.feel is None:
         return expression.source
+    variables = ctx.visible_variables(scope_key)
+    if overrides:
+        variables = {**variables, **overrides}
     try:
-        return expression.feel.evaluate(ctx.visible_variables(scope_key), now=ctx.now)
+        return expression.feel.evaluate(variables, now=ctx.now)
     except FeelEvaluationError as error:
         return Failure(error_type, f"Expected to evaluate expression '{expression.source}', but {error}")
     except Exception as error:  # an interpreter defect must stop this branch as an incident, not crash
@@ -61,8 +71,10 @@ def evaluate_int(
     )
 
 
-def evaluate_bool(ctx: ProcessingContext, expression: Expression, scope_key: int) -> bool | Failure:
-    value = evaluate(ctx, expression, scope_key, ErrorType.CONDITION_ERROR)
+def evaluate_bool(
+    ctx: ProcessingContext, expression: Expression, scope_key: int, overrides: dict[str, Any] | None = None
+) -> bool | Failure:
+    value = evaluate(ctx, expression, scope_key, ErrorType.CONDITION_ERROR, overrides)
     if isinstance(value, (Failure, bool)):
         return value
     return Failure(

@@ -8,6 +8,7 @@ subscription opens is seen by exactly one of the two.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -217,17 +218,21 @@ def release_pending_message(ctx: ProcessingContext, message: PendingMessage) -> 
             )
 
 
-def close_subscriptions_of(ctx: ProcessingContext, owner: ElementInstance) -> None:
-    """Close every open message subscription and active timer owned by ``owner``."""
+def close_subscriptions_of(
+    ctx: ProcessingContext, owner: ElementInstance, only_targets: Collection[str] | None = None
+) -> None:
+    """Close every open message subscription and active timer owned by ``owner`` (with
+    ``only_targets``, only those that trigger one of these elements)."""
     if not owns_subscriptions(owner.element):
         return
+    targets = None if only_targets is None else list(only_targets)
     # Opened in this command: close them before they are written, and say so in the record log.
     for index, row in enumerate(ctx.writes.inserts["timer"]):
-        if row[2] == owner.key and row[7] == "ACTIVE":
+        if row[2] == owner.key and row[7] == "ACTIVE" and (targets is None or row[3] in targets):
             ctx.writes.inserts["timer"][index] = (*row[:7], "CANCELED", *row[8:])
             ctx.record(ValueType.TIMER, Intent.CANCELED, row[0], row[3], {"elementInstanceKey": owner.key})
     for index, row in enumerate(ctx.writes.inserts["message_subscription"]):
-        if row[2] == owner.key and row[9] == "OPEN":
+        if row[2] == owner.key and row[9] == "OPEN" and (targets is None or row[3] in targets):
             ctx.writes.inserts["message_subscription"][index] = (*row[:9], "DELETED", *row[10:])
             ctx.record(
                 ValueType.MESSAGE_SUBSCRIPTION,
@@ -241,13 +246,16 @@ def close_subscriptions_of(ctx: ProcessingContext, owner: ElementInstance) -> No
     with ctx.conn.pipeline():
         timers = ctx.conn.execute(
             "UPDATE engine.timer SET state = 'CANCELED' WHERE process_instance_key = %s"
-            " AND element_instance_key = %s AND state = 'ACTIVE' RETURNING key, target_element_id",
-            (ctx.instance.key, owner.key),
+            " AND element_instance_key = %s AND state = 'ACTIVE'"
+            " AND (%s::text[] IS NULL OR target_element_id = ANY(%s::text[])) RETURNING key, target_element_id",
+            (ctx.instance.key, owner.key, targets, targets),
         )
         subscriptions = ctx.conn.execute(
             "UPDATE engine.message_subscription SET state = 'DELETED' WHERE process_instance_key = %s"
-            " AND element_instance_key = %s AND state = 'OPEN' RETURNING key, target_element_id, message_name",
-            (ctx.instance.key, owner.key),
+            " AND element_instance_key = %s AND state = 'OPEN'"
+            " AND (%s::text[] IS NULL OR target_element_id = ANY(%s::text[]))"
+            " RETURNING key, target_element_id, message_name",
+            (ctx.instance.key, owner.key, targets, targets),
         )
     for key, target in timers.fetchall():
         ctx.record(ValueType.TIMER, Intent.CANCELED, int(key), target, {"elementInstanceKey": owner.key})
@@ -265,6 +273,7 @@ def owns_subscriptions(element: Element) -> bool:
     """Whether instances of ``element`` may own timers or message subscriptions (a fast path)."""
     return (
         bool(element.boundary_event_ids)
+        or bool(element.event_sub_process_ids)
         or element.message is not None
         or element.timer is not None
         or (element.type is ElementType.EVENT_BASED_GATEWAY)

@@ -40,6 +40,7 @@ class ElementType(StrEnum):
     INCLUSIVE_GATEWAY = "INCLUSIVE_GATEWAY"
     EVENT_BASED_GATEWAY = "EVENT_BASED_GATEWAY"
     CALL_ACTIVITY = "CALL_ACTIVITY"
+    MULTI_INSTANCE_BODY = "MULTI_INSTANCE_BODY"
 
 
 class EventKind(StrEnum):
@@ -116,6 +117,26 @@ class ErrorDefinition:
 
 
 @dataclass(frozen=True)
+class CalledElement:
+    """``zeebe:calledElement`` of a call activity."""
+
+    process_id: Expression
+    propagate_all_child_variables: bool = True
+
+
+@dataclass(frozen=True)
+class MultiInstance:
+    """``bpmn:multiInstanceLoopCharacteristics`` with ``zeebe:loopCharacteristics``."""
+
+    sequential: bool
+    input_collection: Expression
+    input_element: str | None = None
+    output_collection: str | None = None
+    output_element: Expression | None = None
+    completion_condition: Expression | None = None
+
+
+@dataclass(frozen=True)
 class SequenceFlow:
     id: str
     source_id: str
@@ -153,6 +174,16 @@ class Element:
     #: Containers (process, sub-process): their none start event, and their children ids.
     start_event_id: str | None = None
     child_ids: tuple[str, ...] = ()
+    #: Containers: their event sub-processes (whose start events they subscribe to while active).
+    event_sub_process_ids: tuple[str, ...] = ()
+    #: A joining inclusive gateway: the elements of its flow scope from which a path leads to it
+    #: (through sequence flows and boundary events), precomputed at deploy for the join rule.
+    upstream_ids: frozenset[str] = frozenset()
+    #: Multi-instance: on the activity as parsed; on its body (``MULTI_INSTANCE_BODY``, which takes the
+    #: activity's id, flows and boundary events), with ``inner`` the activity each instance runs.
+    multi_instance: MultiInstance | None = None
+    inner: Element | None = None
+    called_element: CalledElement | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -184,3 +215,8 @@ class Process:
 
     def boundary_events(self, element: Element) -> list[Element]:
         return [self.elements[b] for b in element.boundary_event_ids]
+
+    def event_sub_process_starts(self, container: Element) -> list[Element]:
+        """The start events of the event sub-processes directly inside ``container``."""
+        starts = (self.elements[e].start_event_id for e in container.event_sub_process_ids)
+        return [self.elements[s] for s in starts if s is not None]

@@ -4,13 +4,22 @@
 from __future__ import annotations
 
 from oms.engine.bpmn.context import At, ParseContext
-from oms.engine.bpmn.model import Element, ElementType, ErrorDefinition, MessageDefinition, VariableMapping
+from oms.engine.bpmn.model import (
+    Element,
+    ElementType,
+    ErrorDefinition,
+    MessageDefinition,
+    MultiInstance,
+    VariableMapping,
+)
 from oms.engine.bpmn.xml_support import (
     XmlElement,
     attribute,
+    bpmn,
     bpmn_children,
     line_of,
     local_name,
+    text_of,
     zeebe_extension,
     zeebe_extensions,
 )
@@ -19,13 +28,16 @@ from oms.engine.bpmn.xml_support import (
 FLOW_NODE_CHILDREN = frozenset({"documentation", "extensionElements", "incoming", "outgoing"})
 
 #: Data-flow children of activities. We route data with variables, so they are ignored.
-ACTIVITY_DATA_CHILDREN = frozenset({"ioSpecification", "property", "dataInputAssociation", "dataOutputAssociation"})
+#: ``multiInstanceLoopCharacteristics`` is read by ``parse_multi_instance`` for every activity.
+ACTIVITY_DATA_CHILDREN = frozenset(
+    {"ioSpecification", "property", "dataInputAssociation", "dataOutputAssociation", "multiInstanceLoopCharacteristics"}
+)
 
 #: BPMN elements we know but do not execute yet, wherever they appear.
 UNSUPPORTED_KINDS = frozenset(
     {
-        "subProcess", "callActivity", "userTask", "inclusiveGateway", "complexGateway", "transaction",
-        "adHocSubProcess", "multiInstanceLoopCharacteristics", "standardLoopCharacteristics",
+        "userTask", "complexGateway", "transaction",
+        "adHocSubProcess", "standardLoopCharacteristics",
         "signalEventDefinition", "escalationEventDefinition", "compensateEventDefinition",
         "conditionalEventDefinition", "linkEventDefinition", "cancelEventDefinition",
         "implicitThrowEvent", "choreographyTask", "subChoreography", "callChoreography",
@@ -104,8 +116,11 @@ def _parse_mapping(child: XmlElement, where: str, owner_id: str | None, ctx: Par
     return VariableMapping(source=source, target=target)
 
 
-def parse_message_ref(definition: XmlElement, at: At, ctx: ParseContext) -> MessageDefinition | None:
-    """Resolve ``messageRef`` of a receive task or message event definition: name + correlation key."""
+def parse_message_ref(
+    definition: XmlElement, at: At, ctx: ParseContext, *, needs_correlation_key: bool = True
+) -> MessageDefinition | None:
+    """Resolve ``messageRef`` of a receive task or message event definition: name + correlation key
+    (optional for a message start event, which subscribes by name only)."""
     ref = attribute(definition, "messageRef")
     if ref is None:
         ctx.report(at, "messageRef is missing: a bpmn:message must be referenced")
@@ -123,10 +138,10 @@ def parse_message_ref(definition: XmlElement, at: At, ctx: ParseContext) -> Mess
     subscription = zeebe_extension(message, "subscription")
     key_text = None if subscription is None else attribute(subscription, "correlationKey")
     key = None
-    if key_text is None:
-        ctx.report(at, f"message '{ref}' has no zeebe:subscription correlationKey")
-    else:
+    if key_text is not None:
         key = ctx.expression(key_text, at, f"message '{ref}' correlationKey")
+    elif needs_correlation_key:
+        ctx.report(at, f"message '{ref}' has no zeebe:subscription correlationKey")
     if name is None:
         return None
     return MessageDefinition(name=name, correlation_key=key)
@@ -155,3 +170,41 @@ def parse_error_ref(definition: XmlElement, at: At, ctx: ParseContext, *, catchi
         # Zeebe matches thrown codes against catch codes at deploy time: they must be plain text.
         ctx.report(at, f"error '{ref}' errorCode of a catching event must be static, not FEEL")
     return ErrorDefinition(code=code)
+
+
+def parse_multi_instance(element: XmlElement, ctx: ParseContext) -> MultiInstance | None:
+    """``bpmn:multiInstanceLoopCharacteristics`` of an activity, with ``zeebe:loopCharacteristics``."""
+    loop = element.find(bpmn("multiInstanceLoopCharacteristics"))
+    if loop is None:
+        return None
+    at = At.of(loop, element.get("id"))
+    sequential = loop.get("isSequential", "false").strip() in ("true", "1")
+    zeebe_loop = zeebe_extension(loop, "loopCharacteristics")
+    collection_text = None if zeebe_loop is None else attribute(zeebe_loop, "inputCollection")
+    if zeebe_loop is None or collection_text is None:
+        ctx.report(at, "multi-instance activity has no zeebe:loopCharacteristics inputCollection")
+        return None
+    input_collection = ctx.expression(collection_text, at, "zeebe:loopCharacteristics inputCollection")
+    input_element = attribute(zeebe_loop, "inputElement")
+    if input_element is not None:
+        ctx.check_variable_name(input_element, at, "zeebe:loopCharacteristics inputElement")
+    output_collection = attribute(zeebe_loop, "outputCollection")
+    output_text = attribute(zeebe_loop, "outputElement")
+    if (output_collection is None) != (output_text is None):
+        ctx.report(at, "zeebe:loopCharacteristics needs both outputCollection and outputElement, or neither")
+    if output_collection is not None:
+        ctx.check_variable_name(output_collection, at, "zeebe:loopCharacteristics outputCollection")
+    output_element = (
+        None if output_text is None else ctx.expression(output_text, at, "zeebe:loopCharacteristics outputElement")
+    )
+    condition_xml = loop.find(bpmn("completionCondition"))
+    condition_text = None if condition_xml is None else text_of(condition_xml)
+    condition = None if not condition_text else ctx.feel_expression(condition_text, at, "completionCondition")
+    return MultiInstance(
+        sequential=sequential,
+        input_collection=input_collection,
+        input_element=input_element,
+        output_collection=output_collection if output_text is not None else None,
+        output_element=output_element if output_collection is not None else None,
+        completion_condition=condition,
+    )

@@ -67,9 +67,27 @@ def _refuse(element: XmlElement, definition: _Definition, ctx: ParseContext) -> 
 def parse_start_event(element: XmlElement, scope_id: str, ctx: ParseContext) -> Element | None:
     definition = _event_definition(element, ctx)
     _, outputs = parse_io_mapping(element, ctx)
-    base = replace(base_element(element, ElementType.START_EVENT, scope_id), outputs=outputs)
+    # isInterrupting matters only in an event sub-process (xsd:boolean, default true).
+    interrupting = element.get("isInterrupting", "true").strip() not in ("false", "0")
+    base = replace(base_element(element, ElementType.START_EVENT, scope_id), outputs=outputs, interrupting=interrupting)
     if definition is None:
         return base
+    at = At.of(element)
+    if definition.kind is EventKind.ERROR:
+        if not interrupting:
+            ctx.report(at, 'error start events are always interrupting: isInterrupting="false" is not allowed')
+        error = parse_error_ref(definition.element, at, ctx, catching=True)
+        return replace(base, event=EventKind.ERROR, error=error, interrupting=True)
+    if definition.kind is EventKind.MESSAGE:
+        message = parse_message_ref(definition.element, at, ctx, needs_correlation_key=False)
+        if message is not None and not message.name.is_static:
+            ctx.report(at, "message start event: the message name must be static, not FEEL")
+        return replace(base, event=EventKind.MESSAGE, message=message)
+    if definition.kind is EventKind.TIMER:
+        timer = parse_timer(definition.element, at, ctx)
+        if timer is not None and not timer.expression.is_static:
+            ctx.report(at, "timer start event: the timer must be static, not FEEL")
+        return replace(base, event=EventKind.TIMER, timer=timer)
     _refuse(element, definition, ctx)
     return None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from oms.engine.bpmn.context import At, ParseContext
-from oms.engine.bpmn.model import Element, ElementType, Expression, Script, TaskDefinition
+from oms.engine.bpmn.model import CalledElement, Element, ElementType, Expression, Script, TaskDefinition
 from oms.engine.bpmn.parse_common import (
     ACTIVITY_DATA_CHILDREN,
     base_element,
@@ -128,3 +128,24 @@ def parse_pass_through_task(
     check_children(element, ctx, ACTIVITY_DATA_CHILDREN)
     inputs, outputs = parse_io_mapping(element, ctx)
     return replace(base_element(element, element_type, scope_id), inputs=inputs, outputs=outputs)
+
+
+def parse_call_activity(element: XmlElement, scope_id: str, ctx: ParseContext) -> Element:
+    """A ``callActivity`` starts an instance of the process ``zeebe:calledElement processId`` names."""
+    check_children(element, ctx, ACTIVITY_DATA_CHILDREN)
+    inputs, outputs = parse_io_mapping(element, ctx)
+    base = replace(base_element(element, ElementType.CALL_ACTIVITY, scope_id), inputs=inputs, outputs=outputs)
+    called = zeebe_extension(element, "calledElement")
+    process_id = None if called is None else attribute(called, "processId")
+    if called is None or process_id is None:
+        ctx.report(At.of(element), "call activity has no zeebe:calledElement processId")
+        return base
+    at = At.of(called, element.get("id"))
+    propagate = called.get("propagateAllChildVariables", "true").strip() not in ("false", "0")
+    return replace(
+        base,
+        called_element=CalledElement(
+            process_id=ctx.expression(process_id, at, "zeebe:calledElement processId"),
+            propagate_all_child_variables=propagate,
+        ),
+    )

@@ -19,12 +19,17 @@ ACTIVITY_TYPES: frozenset[ElementType] = frozenset(
     {
         ElementType.SERVICE_TASK, ElementType.SEND_TASK, ElementType.BUSINESS_RULE_TASK,
         ElementType.SCRIPT_TASK, ElementType.RECEIVE_TASK, ElementType.USER_TASK, ElementType.MANUAL_TASK,
-        ElementType.TASK, ElementType.SUB_PROCESS, ElementType.CALL_ACTIVITY,
+        ElementType.TASK, ElementType.SUB_PROCESS, ElementType.CALL_ACTIVITY, ElementType.MULTI_INSTANCE_BODY,
     }
 )  # fmt: skip
 GATEWAY_TYPES: frozenset[ElementType] = frozenset(
-    {ElementType.EXCLUSIVE_GATEWAY, ElementType.PARALLEL_GATEWAY, ElementType.EVENT_BASED_GATEWAY}
-)
+    {
+        ElementType.EXCLUSIVE_GATEWAY, ElementType.INCLUSIVE_GATEWAY, ElementType.PARALLEL_GATEWAY,
+        ElementType.EVENT_BASED_GATEWAY,
+    }
+)  # fmt: skip
+#: Gateways that choose their outgoing flows by conditions.
+CONDITIONAL_GATEWAY_TYPES = frozenset({ElementType.EXCLUSIVE_GATEWAY, ElementType.INCLUSIVE_GATEWAY})
 
 
 def check_unique_ids(root: XmlElement, ctx: ParseContext) -> None:
@@ -46,6 +51,7 @@ def validate_process(process: Process, known_ids: Set[str], ctx: ParseContext) -
     for flow in process.flows.values():
         _check_flow_ends(process, flow, known_ids, ctx)
         _check_condition_source(process, flow, ctx)
+        _check_flow_scope(process, flow, ctx)
     _check_start_events(process, ctx)
     for element in process.elements.values():
         if element.type is ElementType.START_EVENT and element.incoming:
@@ -74,24 +80,65 @@ def _check_flow_ends(process: Process, flow: SequenceFlow, known_ids: Set[str], 
 
 
 def _check_condition_source(process: Process, flow: SequenceFlow, ctx: ParseContext) -> None:
-    """Zeebe evaluates conditions only where an exclusive gateway chooses a path."""
+    """Zeebe evaluates conditions only where an exclusive or inclusive gateway chooses paths."""
     source = process.elements.get(flow.source_id)
-    if flow.condition is None or source is None or source.type is ElementType.EXCLUSIVE_GATEWAY:
+    if flow.condition is None or source is None or source.type in CONDITIONAL_GATEWAY_TYPES:
         return
     at = At(source.id, flow.line)
     if source.type is ElementType.PARALLEL_GATEWAY:
         ctx.report(at, f"parallel gateway: conditions on outgoing flows are not allowed (flow '{flow.id}')")
     else:
-        ctx.report(at, f"conditional sequence flow '{flow.id}' is only supported on an exclusive gateway")
+        ctx.report(at, f"conditional sequence flow '{flow.id}' is only supported on an exclusive or inclusive gateway")
 
 
 def _check_start_events(process: Process, ctx: ParseContext) -> None:
-    starts = [e for e in process.elements.values() if e.type is ElementType.START_EVENT and e.event is EventKind.NONE]
-    if not starts:
-        ctx.report(_at(process.root), "process has no none start event")
-    for extra in starts[1:]:
-        ids = ", ".join(f"'{e.id}'" for e in starts)
-        ctx.report(_at(extra), f"a process must have exactly one none start event, found {ids}")
+    """A sub-process starts at exactly one none start event; a process at most one none start event,
+    besides its message and timer start events (at least one start event in all); an event
+    sub-process at exactly one message, timer or error start event."""
+    every = [e.inner if e.inner is not None else e for e in process.elements.values()]
+    containers = [
+        e for e in every if e.type in (ElementType.PROCESS, ElementType.SUB_PROCESS, ElementType.EVENT_SUB_PROCESS)
+    ]
+    for container in containers:
+        starts = [e for e in every if e.flow_scope_id == container.id and e.type is ElementType.START_EVENT]
+        if container.type is ElementType.EVENT_SUB_PROCESS:
+            _check_event_sub_process(container, starts, ctx)
+            continue
+        none_starts = [e for e in starts if e.event is EventKind.NONE]
+        is_process = container.type is ElementType.PROCESS
+        kind = "process" if is_process else "sub-process"
+        if not none_starts and (not is_process or not starts):
+            ctx.report(_at(container), f"{kind} has no none start event")
+        for extra in none_starts[1:]:
+            ids = ", ".join(f"'{e.id}'" for e in none_starts)
+            ctx.report(_at(extra), f"a {kind} must have exactly one none start event, found {ids}")
+        for event in starts:
+            if event.event is EventKind.ERROR:
+                ctx.report(_at(event), "error start events are only allowed in an event sub-process")
+            elif event.event is not EventKind.NONE and not is_process:
+                ctx.report(_at(event), f"unsupported element startEvent with {event.event.value} in a sub-process")
+
+
+def _check_event_sub_process(container: Element, starts: list[Element], ctx: ParseContext) -> None:
+    if container.incoming or container.outgoing:
+        ctx.report(_at(container), "event sub-process must not have incoming or outgoing sequence flows")
+    if len(starts) != 1:
+        ctx.report(_at(container), f"event sub-process must have exactly one start event, found {len(starts)}")
+    for event in starts:
+        if event.event is EventKind.NONE:
+            ctx.report(_at(event), "event sub-process start event needs a message, timer or error event definition")
+
+
+def _check_flow_scope(process: Process, flow: SequenceFlow, ctx: ParseContext) -> None:
+    """A sequence flow stays inside one scope: it cannot cross a sub-process's border."""
+    source = process.elements.get(flow.source_id)
+    target = process.elements.get(flow.target_id)
+    if source is None or target is None or source.flow_scope_id == target.flow_scope_id:
+        return
+    ctx.report(
+        At(flow.id, flow.line),
+        f"sequence flow '{flow.id}' connects '{source.id}' and '{target.id}', which are in different scopes",
+    )
 
 
 def _check_boundary_event(process: Process, event: Element, known_ids: Set[str], ctx: ParseContext) -> None:
@@ -115,12 +162,13 @@ def _check_gateway(process: Process, gateway: Element, ctx: ParseContext) -> Non
     if not flows:
         ctx.report(at, "gateway has no outgoing sequence flow")
         return
-    if gateway.type is ElementType.EXCLUSIVE_GATEWAY and len(flows) > 1:
+    if gateway.type in CONDITIONAL_GATEWAY_TYPES and len(flows) > 1:
+        kind = "exclusive" if gateway.type is ElementType.EXCLUSIVE_GATEWAY else "inclusive"
         for flow in flows:
             if flow.condition is None and flow.id != gateway.default_flow_id:
                 ctx.report(
                     At(gateway.id, flow.line),
-                    f"exclusive gateway: outgoing sequence flow '{flow.id}' needs a condition "
+                    f"{kind} gateway: outgoing sequence flow '{flow.id}' needs a condition "
                     "(or must be the default flow)",
                 )
     if gateway.type is ElementType.EVENT_BASED_GATEWAY:

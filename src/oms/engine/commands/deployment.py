@@ -13,6 +13,7 @@ from psycopg.types.json import Jsonb
 
 from oms.engine.bpmn.errors import BpmnValidationError
 from oms.engine.bpmn.parser import parse_bpmn
+from oms.engine.commands.start_events import register_start_events
 from oms.engine.errors import DeploymentRejectedError, InvalidArgumentError
 from oms.engine.records import Intent, ValueType
 
@@ -123,6 +124,7 @@ def deploy(
                         ),
                     ),
                 )
+                register_start_events(conn, process, key, tenant_id, now, next_key)
                 deployed.append(DeployedProcess(key, process.id, version, name, tenant_id, True))
         conn.execute(
             "INSERT INTO engine.record (key, value_type, intent, timestamp, value) VALUES (%s, %s, %s, %s, %s)",

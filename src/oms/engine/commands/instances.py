@@ -42,31 +42,57 @@ def create_instance(
     values = check_variables(variables)
     with runtime.transaction() as conn:
         definition = _find_definition(runtime, conn, bpmn_process_id, version, process_definition_key, tenant_id)
-        now = runtime.clock.now()
-        key = runtime.keys.next_key()
-        row = ProcessInstanceRow(
-            key=key,
-            definition=definition,
-            state="ACTIVE",
-            tenant_id=definition.tenant_id,
-            start_date=now,
-            is_new=True,
+        if definition.process.root.start_event_id is None:
+            raise InvalidArgumentError(
+                f"Expected to create an instance of process '{definition.bpmn_process_id}', but it has no none"
+                " start event (it starts by a message or a timer)"
+            )
+        return start_instance(runtime, conn, definition, values)
+
+
+def start_instance(
+    runtime: Runtime,
+    conn: Any,
+    definition: ProcessDefinition,
+    values: dict[str, Any],
+    *,
+    start_event_id: str | None = None,
+    start_correlation_key: str | None = None,
+) -> CreatedInstance:
+    """Create an instance in ``conn``'s transaction, at ``start_event_id`` (default: the none start
+    event) and run it until it waits."""
+    now = runtime.clock.now()
+    key = runtime.keys.next_key()
+    row = ProcessInstanceRow(
+        key=key,
+        definition=definition,
+        state="ACTIVE",
+        tenant_id=definition.tenant_id,
+        start_date=now,
+        is_new=True,
+    )
+    ctx = ProcessingContext(conn, now, runtime.keys.next_key, row, {}, Variables())
+    ctx.start_event_id = start_event_id
+    ctx.definitions = runtime.definitions
+    ctx.record(
+        ValueType.PROCESS_INSTANCE_CREATION,
+        Intent.CREATED,
+        key,
+        definition.bpmn_process_id,
+        {
+            "processDefinitionKey": definition.key,
+            "version": definition.version,
+        },
+    )
+    root = runtime.lifecycle.activate_element(ctx, definition.process.root, None, key=key)
+    for name, value in values.items():
+        ctx.set_variable(root.key, name, value)
+    runtime.run_and_flush(ctx)
+    if start_correlation_key is not None:
+        conn.execute(
+            "UPDATE engine.process_instance SET start_correlation_key = %s WHERE key = %s",
+            (start_correlation_key, key),
         )
-        ctx = ProcessingContext(conn, now, runtime.keys.next_key, row, {}, Variables())
-        ctx.record(
-            ValueType.PROCESS_INSTANCE_CREATION,
-            Intent.CREATED,
-            key,
-            definition.bpmn_process_id,
-            {
-                "processDefinitionKey": definition.key,
-                "version": definition.version,
-            },
-        )
-        root = runtime.lifecycle.activate_element(ctx, definition.process.root, None, key=key)
-        for name, value in values.items():
-            ctx.set_variable(root.key, name, value)
-        runtime.run_and_flush(ctx)
     return CreatedInstance(key, definition.key, definition.bpmn_process_id, definition.version, definition.tenant_id)
 
 

@@ -17,6 +17,7 @@ from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 
 from oms.engine.commands.instances import check_variables
+from oms.engine.commands.start_events import correlate_to_start_events
 from oms.engine.errors import AlreadyExistsError, InvalidArgumentError, NotFoundError
 from oms.engine.processing.context import ProcessingContext
 from oms.engine.records import Intent, ValueType
@@ -98,7 +99,17 @@ def publish_message(
                 " AND state = 'OPEN' AND tenant_id = %s ORDER BY bpmn_process_id, key",
                 (name, correlation_key, tenant_id),
             ).fetchall()
-            if require_subscription and not targets:
+            started = correlate_to_start_events(
+                runtime,
+                conn,
+                message_key=key,
+                name=name,
+                correlation_key=correlation_key,
+                variables=values,
+                tenant_id=tenant_id,
+                taken_process_ids={row[0] for row in targets},
+            )
+            if require_subscription and not targets and not started:
                 # Raised inside the transaction: the message row and its records roll back.
                 raise NotFoundError(
                     f"Expected to find subscription for message with name '{name}' and correlation key"
@@ -119,7 +130,7 @@ def publish_message(
     instance_keys = tuple(sorted({int(row[1]) for row in targets}))
     for instance_key in instance_keys:
         apply_correlations_of(runtime, instance_key)
-    return PublishedMessage(key, tenant_id, instance_keys)
+    return PublishedMessage(key, tenant_id, tuple(sorted({*instance_keys, *started})))
 
 
 def correlate_message(

@@ -7,6 +7,7 @@ from functools import partial
 from oms.engine.behaviors.subscriptions import create_timer
 from oms.engine.bpmn.model import TimerKind
 from oms.engine.bpmn.timers import next_due
+from oms.engine.commands.start_events import fire_start_timer
 from oms.engine.processing.context import ProcessingContext
 from oms.engine.records import Intent, ValueType
 from oms.engine.runtime import Runtime
@@ -22,6 +23,9 @@ def fire_due_timers(runtime: Runtime, limit: int = 200) -> int:
         ).fetchall()
     fired = 0
     for timer_key, instance_key in due:
+        if instance_key is None:  # a timer start event: it belongs to the process definition
+            fired += fire_start_timer(runtime, int(timer_key))
+            continue
         with runtime.transaction() as conn:
             fired += runtime.on_instance(conn, int(instance_key), partial(_fire, runtime, timer_key=int(timer_key)))
     return fired

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oms.engine.bpmn.model import Element
-from oms.engine.processing.context import ProcessingContext
+from oms.engine.processing.context import CalledInstanceEnded, ProcessingContext
 from oms.engine.processing.failure import Failure
 from oms.engine.processing.lifecycle import Lifecycle
 from oms.engine.processing.state import ElementInstance
@@ -30,3 +30,19 @@ class ElementBehaviorBase:
         self, ctx: ProcessingContext, instance: ElementInstance, target: Element, variables: dict[str, Any]
     ) -> Failure | None:
         raise NotImplementedError(f"{instance.element.type} does not wait for events")
+
+    def on_child_completed(
+        self, ctx: ProcessingContext, scope: ElementInstance, child: ElementInstance
+    ) -> Failure | None:
+        self.lifecycle.child_finished(ctx, scope.key)
+        return None
+
+    def on_called_instance_ended(
+        self, ctx: ProcessingContext, instance: ElementInstance, ended: CalledInstanceEnded
+    ) -> Failure | None:
+        raise NotImplementedError(f"{instance.element.type} does not call processes")
+
+    def before_child_completes(
+        self, ctx: ProcessingContext, scope: ElementInstance, child: ElementInstance
+    ) -> Failure | None:
+        return None

@@ -39,6 +39,18 @@ _INTENT_FOR_STATE = {
 
 
 @dataclass(frozen=True)
+class CalledInstanceEnded:
+    """A called (child) instance completed, or threw an error its parent catches: what the call
+    activity ``element_instance_key`` of instance ``process_instance_key`` is told."""
+
+    process_instance_key: int
+    element_instance_key: int
+    variables: dict[str, Any]
+    error_code: str | None = None
+    error_message: str = ""
+
+
+@dataclass(frozen=True)
 class Step:
     """A follow-up the processing loop runs after the current one (like Zeebe's follow-up commands)."""
 
@@ -68,6 +80,18 @@ class ProcessingContext:
         self.pending_messages: list[Any] = []
         #: Element instances activated by an event that already happened (their variables are merged).
         self.triggered_on_activation: set[int] = set()
+        #: Scopes whose inclusive joins are to be checked by a step already queued.
+        self.join_checks: set[int] = set()
+        #: A new instance started by a message or timer starts at that start event, not the none one.
+        self.start_event_id: str | None = None
+        #: The definition cache, for call activities (set by ``load`` and by instance creation).
+        self.definitions: DefinitionCache | None = None
+        #: A called instance created inside its parent's command: the parent's context.
+        self.parent_ctx: ProcessingContext | None = None
+        #: Multi-instance bodies whose completion condition became true in this command.
+        self.completion_conditions_met: set[int] = set()
+        #: What to tell the parent's call activity once this command is written.
+        self.parent_notifications: list[CalledInstanceEnded] = []
         #: The row a command asked ``load`` to lock along with the instance (see ``also_lock``).
         self.locked_row: tuple[Any, ...] | None = None
 
@@ -99,8 +123,9 @@ class ProcessingContext:
                 params,
             )
             ei_cur = conn.execute(
-                "SELECT key, element_id, flow_scope_key, state, start_date, joins FROM engine.element_instance"
-                f" WHERE process_instance_key = {ref} AND state NOT IN ('COMPLETED', 'TERMINATED')",
+                "SELECT key, element_id, flow_scope_key, state, start_date, joins, element_type"
+                f" FROM engine.element_instance WHERE process_instance_key = {ref}"
+                " AND state NOT IN ('COMPLETED', 'TERMINATED')",
                 params,
             )
             var_cur = conn.execute(
@@ -128,19 +153,20 @@ class ProcessingContext:
         elements = {
             int(key): ElementInstance(
                 key=int(key),
-                element=process.element(element_id),
+                element=_element_of(process, element_id, element_type),
                 flow_scope_key=scope,
                 state=state,
                 start_date=start,
                 joins=joins,
             )
-            for key, element_id, scope, state, start, joins in ei_cur.fetchall()
+            for key, element_id, scope, state, start, joins, element_type in ei_cur.fetchall()
         }
         variables = Variables()
         for scope_key, name, value, key in var_cur.fetchall():
             variables.by_scope.setdefault(int(scope_key), {})[name] = value
             variables.keys[(int(scope_key), name)] = int(key)
         ctx = cls(conn, now, next_key, instance, elements, variables)
+        ctx.definitions = definitions
         ctx.locked_row = extra_cur.fetchone() if extra_cur is not None else None
         return ctx
 
@@ -306,6 +332,15 @@ class ProcessingContext:
                 (pi.state, pi.end_date, pi.key),
             )
         self.writes.flush(self.conn)
+
+
+def _element_of(process: Process, element_id: str, element_type: str) -> Element:
+    """The element of a stored instance: a multi-instance activity's id names its body, whose
+    instances run the inner activity."""
+    element = process.element(element_id)
+    if element.inner is not None and element_type != element.type.value:
+        return element.inner
+    return element
 
 
 def _jsonb(value: Any) -> Any:

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from oms.engine.behaviors.incidents import raise_incident, resolve_incidents_of
-from oms.engine.behaviors.subscriptions import release_pending_message
+from oms.engine.behaviors.subscriptions import close_subscriptions_of, release_pending_message
 from oms.engine.behaviors.variable_mappings import merge_event_variables
 from oms.engine.bpmn.model import Element, ElementType, SequenceFlow
-from oms.engine.processing.context import ProcessingContext
+from oms.engine.processing.context import CalledInstanceEnded, ProcessingContext
 from oms.engine.processing.failure import Failure
 from oms.engine.processing.state import (
     ACTIVATED,
@@ -28,7 +28,7 @@ from oms.engine.processing.state import (
 from oms.engine.records import Intent, ValueType
 
 #: Gateways that wait for several incoming flows before they activate.
-_JOINING = frozenset({ElementType.PARALLEL_GATEWAY})
+_JOINING = frozenset({ElementType.PARALLEL_GATEWAY, ElementType.INCLUSIVE_GATEWAY})
 
 
 class ElementBehavior(Protocol):
@@ -42,6 +42,24 @@ class ElementBehavior(Protocol):
         self, ctx: ProcessingContext, instance: ElementInstance, target: Element, variables: dict[str, Any]
     ) -> Failure | None:
         """An event the instance subscribed to happened (message correlated, timer fired)."""
+        ...
+
+    def on_child_completed(
+        self, ctx: ProcessingContext, scope: ElementInstance, child: ElementInstance
+    ) -> Failure | None:
+        """A token inside the scope was consumed (``child`` completed without outgoing flows)."""
+        ...
+
+    def on_called_instance_ended(
+        self, ctx: ProcessingContext, instance: ElementInstance, ended: CalledInstanceEnded
+    ) -> Failure | None:
+        """The instance a call activity started completed, or threw an error for it to catch."""
+        ...
+
+    def before_child_completes(
+        self, ctx: ProcessingContext, scope: ElementInstance, child: ElementInstance
+    ) -> Failure | None:
+        """``child`` (an activity in the scope) is about to complete; a failure is the child's incident."""
         ...
 
 
@@ -138,6 +156,12 @@ class Lifecycle:
         ctx.transition(instance, COMPLETED)
 
     def complete_and_take_outgoing(self, ctx: ProcessingContext, instance: ElementInstance) -> None:
+        scope = ctx.elements.get(instance.flow_scope_key) if instance.flow_scope_key is not None else None
+        if scope is not None:
+            failure = self.behavior(scope.element).before_child_completes(ctx, scope, instance)
+            if failure is not None:  # stays COMPLETING: resolving the incident completes it again
+                self.fail(ctx, instance, failure)
+                return
         self.completed(ctx, instance)
         self.take_flows(ctx, instance, ctx.process.outgoing_flows(instance.element))
 
@@ -145,8 +169,11 @@ class Lifecycle:
         """Take ``flows`` out of a completed element; with none, its token is consumed."""
         for flow in flows:
             self.take_flow(ctx, flow, instance.flow_scope_key)
-        if not flows and instance.flow_scope_key is not None:
-            self.child_finished(ctx, instance.flow_scope_key)
+        scope = ctx.elements.get(instance.flow_scope_key) if instance.flow_scope_key is not None else None
+        if not flows and scope is not None:
+            failure = self.behavior(scope.element).on_child_completed(ctx, scope, instance)
+            if failure is not None:
+                self.fail(ctx, scope, failure)
 
     def take_flow(self, ctx: ProcessingContext, flow: SequenceFlow, flow_scope_key: int | None) -> None:
         ctx.record(
@@ -160,10 +187,17 @@ class Lifecycle:
             },
         )
         target = ctx.process.element(flow.target_id)
-        if target.type in _JOINING and len(target.incoming) > 1 and flow_scope_key is not None:
+        if flow_scope_key is not None:
             scope = ctx.elements[flow_scope_key]
-            if not self._join(scope, target, flow):
-                return
+            if target.type in _JOINING and len(target.incoming) > 1:
+                if target.type is ElementType.INCLUSIVE_GATEWAY:
+                    self._arrive(scope, target, flow)
+                    self._schedule_join_check(ctx, scope)
+                    return
+                if not self._join(scope, target, flow):
+                    return
+            elif self._has_inclusive_joins(ctx, scope):
+                self._schedule_join_check(ctx, scope)  # the token moved: the join may not wait for it any more
         self.activate_element(ctx, target, flow_scope_key)
 
     def take_flow_to_triggered_event(
@@ -190,32 +224,105 @@ class Lifecycle:
         merge_event_variables(ctx, instance, variables)
         self.complete_element(ctx, instance)
 
+    @classmethod
+    def _join(cls, scope: ElementInstance, gateway: Element, flow: SequenceFlow) -> bool:
+        """Count the flow into the joining parallel gateway; True when every incoming flow has arrived."""
+        arrived = cls._arrive(scope, gateway, flow)
+        if not all(arrived.get(f, 0) > 0 for f in gateway.incoming):
+            return False
+        cls._consume(scope, gateway)
+        return True
+
     @staticmethod
-    def _join(scope: ElementInstance, gateway: Element, flow: SequenceFlow) -> bool:
-        """Count the flow into the joining gateway; True when every incoming flow has arrived."""
+    def _arrive(scope: ElementInstance, gateway: Element, flow: SequenceFlow) -> dict[str, int]:
         joins = scope.joins if scope.joins is not None else {}
         arrived = joins.setdefault(gateway.id, {})
         arrived[flow.id] = arrived.get(flow.id, 0) + 1
         scope.joins = joins
         scope.is_dirty = True
-        if not all(arrived.get(f, 0) > 0 for f in gateway.incoming):
-            return False
-        for f in gateway.incoming:
+        return arrived
+
+    @staticmethod
+    def _consume(scope: ElementInstance, gateway: Element) -> None:
+        """Take one token from every incoming flow of the gateway that has one."""
+        assert scope.joins is not None
+        arrived = scope.joins[gateway.id]
+        for f in list(arrived):
             arrived[f] -= 1
             if arrived[f] == 0:
                 del arrived[f]
         if not arrived:
-            del joins[gateway.id]
-        return True
+            del scope.joins[gateway.id]
+        scope.is_dirty = True
+
+    @staticmethod
+    def _has_inclusive_joins(ctx: ProcessingContext, scope: ElementInstance) -> bool:
+        return bool(scope.joins) and any(
+            ctx.process.element(g).type is ElementType.INCLUSIVE_GATEWAY for g in scope.joins or {}
+        )
+
+    def _schedule_join_check(self, ctx: ProcessingContext, scope: ElementInstance) -> None:
+        """Check the scope's inclusive joins once the current step is done (every flow it takes is
+        taken by then, so every token that may still arrive exists)."""
+        if scope.key in ctx.join_checks:
+            return
+        ctx.join_checks.add(scope.key)
+        ctx.schedule(f"inclusive joins of {scope.element.id}", lambda: self._check_inclusive_joins(ctx, scope))
+
+    def _check_inclusive_joins(self, ctx: ProcessingContext, scope: ElementInstance) -> None:
+        """Zeebe's rule: a joining inclusive gateway activates when every incoming flow has a token,
+        or when no token of its flow scope (a live element, a token waiting at another join) can
+        still reach it."""
+        ctx.join_checks.discard(scope.key)
+        if scope.state != ACTIVATED or not scope.joins:
+            return
+        occupied = {child.element.id for child in ctx.live_children(scope.key)}
+        for gateway_id in list(scope.joins):
+            gateway = ctx.process.element(gateway_id)
+            if gateway.type is not ElementType.INCLUSIVE_GATEWAY:
+                continue
+            arrived = scope.joins[gateway_id]
+            every_flow = all(arrived.get(f, 0) > 0 for f in gateway.incoming)
+            waiting_elsewhere = {g for g in scope.joins if g != gateway_id}
+            can_still_arrive = not gateway.upstream_ids.isdisjoint(occupied | waiting_elsewhere)
+            if not every_flow and can_still_arrive:
+                continue
+            self._consume(scope, gateway)
+            self.activate_element(ctx, gateway, scope.key)
+            occupied.add(gateway_id)
+        if not scope.joins and not ctx.live_children(scope.key):
+            self.complete_element(ctx, scope)
 
     def child_finished(self, ctx: ProcessingContext, scope_key: int) -> None:
         """Complete the scope when no element instance is live in it and no token waits at a join."""
         scope = ctx.elements.get(scope_key)
         if scope is None or scope.state != ACTIVATED:
             return
+        if self._has_inclusive_joins(ctx, scope):
+            self._schedule_join_check(ctx, scope)
+            return
         if scope.joins or ctx.live_children(scope_key):
             return
         self.complete_element(ctx, scope)
+
+    # ------------------------------------------------------------------ called instances
+
+    def notify_parent(self, ctx: ProcessingContext, ended: CalledInstanceEnded) -> None:
+        """Tell the parent's call activity: now when the parent's command is running (the child was
+        created in it), else after this command is written (``Runtime.on_instance``)."""
+        parent = ctx.parent_ctx
+        if parent is not None:
+            parent.schedule("called instance ended", lambda: self.deliver_to_call_activity(parent, ended))
+        else:
+            ctx.parent_notifications.append(ended)
+
+    def deliver_to_call_activity(self, ctx: ProcessingContext, ended: CalledInstanceEnded) -> None:
+        call_activity = ctx.elements.get(ended.element_instance_key)
+        if call_activity is None or not call_activity.can_be_triggered:
+            return  # it ended meanwhile (terminated with its scope…)
+        failure = self.behavior(call_activity.element).on_called_instance_ended(ctx, call_activity, ended)
+        if failure is not None:
+            self.fail(ctx, call_activity, failure)
 
     # ------------------------------------------------------------------ termination
 
@@ -246,9 +353,30 @@ class Lifecycle:
         if target.attached_to_id == owner.element.id:
             self.trigger_boundary(ctx, owner, target, variables)
             return
+        if target.type is ElementType.START_EVENT and target.flow_scope_id != ctx.process.id:
+            self.trigger_event_sub_process(ctx, owner, target, variables)
+            return
         failure = self.behavior(owner.element).on_trigger(ctx, owner, target, variables)
         if failure is not None:
             self.fail(ctx, owner, failure)
+
+    def trigger_event_sub_process(
+        self, ctx: ProcessingContext, scope: ElementInstance, start: Element, variables: dict[str, Any]
+    ) -> None:
+        """The start event of an event sub-process of ``scope`` happened: an interrupting one first
+        ends everything else in the scope; then the event sub-process runs in the scope."""
+        assert start.flow_scope_id is not None
+        if start.interrupting:
+            # Like Zeebe: the other event sub-processes of the scope can no longer start; the scope's
+            # own boundary events stay (they are outside it).
+            starts = [e.id for e in ctx.process.event_sub_process_starts(scope.element)]
+            close_subscriptions_of(ctx, scope, only_targets=starts)
+            for child in ctx.live_children(scope.key):
+                self.terminate_element(ctx, child)
+            if scope.joins:
+                scope.joins = {}
+                scope.is_dirty = True
+        self.activate_element(ctx, ctx.process.element(start.flow_scope_id), scope.key, variables=variables)
 
     def trigger_boundary(
         self, ctx: ProcessingContext, owner: ElementInstance, boundary: Element, variables: dict[str, Any]

@@ -33,8 +33,13 @@ def dumps(value: Any) -> str:
     return json.dumps(value, default=_default, separators=(",", ":"), ensure_ascii=False)
 
 
+#: One decoder for every value: ``json.loads(..., parse_float=...)`` builds a new one per call, which
+#: costs more than decoding a small value (a command loads every live variable of its instance).
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
+
 def loads(text: str | bytes) -> Any:
-    return json.loads(text, parse_float=Decimal)
+    return _DECODER.decode(text.decode("utf-8") if isinstance(text, bytes | bytearray) else text)
 
 
 def configure_connection(conn: psycopg.Connection[Any]) -> None:

@@ -51,6 +51,7 @@ ENGINE_TABLES = (
     "message_subscription",
     "message",
     "timer",
+    "start_subscription",
     "job",
     "variable",
     "element_instance",

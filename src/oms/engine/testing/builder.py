@@ -4,8 +4,10 @@ The builder keeps a cursor on the last element added. Each element method adds a
 when there is a cursor, a sequence flow from it; ``branch_from`` moves the cursor back to an
 existing element to start another path and ``connect_to`` draws a flow to an existing element
 (a join, a loop). ``condition`` and ``sequence_flow_id`` apply to the next flow drawn. Boundary
-events start a path of their own. ``done`` returns the BPMN XML as bytes, with ``bpmn:message``
-and ``bpmn:error`` definitions first and ``zeebe:`` extensions, ready for ``parse_bpmn``.
+and start events start a path of their own. ``sub_process(...)`` opens an embedded sub-process
+whose content follows (from its own ``start_event``) until ``end_sub_process()``; ``multi_instance``
+makes the activity just added multi-instance. ``done`` returns the BPMN XML as bytes, with
+``bpmn:message`` and ``bpmn:error`` definitions first and ``zeebe:`` extensions, ready for ``parse_bpmn``.
 
 The builder only catches its own misuse (an unknown id to branch from, a duplicate id). It
 happily writes a process the parser will reject, so tests can also prove validation rules.
@@ -91,6 +93,7 @@ class _Flow:
     source: str
     target: str
     condition: str | None
+    container: str | None = None
 
 
 class ProcessBuilder:
@@ -101,16 +104,57 @@ class ProcessBuilder:
         self._name = name
         self._elements: dict[str, Xml] = {}
         self._flows: list[_Flow] = []
-        self._messages: dict[tuple[str, str], Xml] = {}
+        self._messages: dict[tuple[str, str | None], Xml] = {}
         self._errors: dict[str, Xml] = {}
         self._cursor: str | None = None
+        #: The sub-process each element or flow sits in (None: the process itself).
+        self._parent: dict[str, str | None] = {}
+        self._container: str | None = None
         self._next_flow_id: str | None = None
         self._next_condition: str | None = None
 
     # --- events ----------------------------------------------------------------------------
 
     def start_event(self, element_id: str = "start", *, outputs: Mapping[str, str] | None = None) -> Self:
-        return self._add(self._node("startEvent", element_id, outputs=outputs))
+        return self._add(self._node("startEvent", element_id, outputs=outputs), connect=False)
+
+    def message_start_event(
+        self,
+        element_id: str,
+        *,
+        name: str,
+        correlation_key: str | None = None,
+        outputs: Mapping[str, str] | None = None,
+        interrupting: bool = True,
+    ) -> Self:
+        """A message start event (by message name; a process-level ``correlation_key`` is optional).
+        ``interrupting`` matters in an event sub-process, where the correlation key is needed."""
+        node = self._node("startEvent", element_id, outputs=outputs)
+        if not interrupting:
+            node.set("isInterrupting", "false")
+        node.append(_bpmn("messageEventDefinition", {"messageRef": self._message_ref(name, correlation_key)}))
+        return self._add(node, connect=False)
+
+    def timer_start_event(
+        self,
+        element_id: str,
+        *,
+        duration: str | None = None,
+        date: str | None = None,
+        cycle: str | None = None,
+        interrupting: bool = True,
+    ) -> Self:
+        node = self._node("startEvent", element_id)
+        if not interrupting:
+            node.set("isInterrupting", "false")
+        node.append(_timer_definition(duration, date, cycle))
+        return self._add(node, connect=False)
+
+    def error_start_event(self, element_id: str, *, code: str | None = None) -> Self:
+        """The start event of an error event sub-process; ``code=None`` catches every error."""
+        node = self._node("startEvent", element_id)
+        node.append(_bpmn("errorEventDefinition", {"errorRef": None if code is None else self._error_ref(code)}))
+        return self._add(node, connect=False)
 
     def end_event(self, element_id: str = "end", *, name: str | None = None) -> Self:
         return self._add(self._node("endEvent", element_id, name=name))
@@ -208,6 +252,25 @@ class ProcessBuilder:
         node.set("messageRef", self._message_ref(name, correlation_key))
         return self._add(node)
 
+    def call_activity(
+        self,
+        element_id: str,
+        *,
+        process_id: str,
+        propagate_all_child_variables: bool = True,
+        inputs: Mapping[str, str] | None = None,
+        outputs: Mapping[str, str] | None = None,
+    ) -> Self:
+        """Calls the latest version of ``process_id`` (static or ``=FEEL``)."""
+        called = _zeebe(
+            "calledElement",
+            {
+                "processId": process_id,
+                "propagateAllChildVariables": None if propagate_all_child_variables else "false",
+            },
+        )
+        return self._add(self._node("callActivity", element_id, extensions=[called], inputs=inputs, outputs=outputs))
+
     def task(self, element_id: str, *, name: str | None = None) -> Self:
         return self._add(self._node("task", element_id, name=name))
 
@@ -223,11 +286,87 @@ class ProcessBuilder:
             node.set("default", default)
         return self._add(node)
 
+    def inclusive_gateway(self, element_id: str, *, default: str | None = None) -> Self:
+        """Forks on every flow whose condition is true (``default`` when none is); joins what can arrive."""
+        node = self._node("inclusiveGateway", element_id)
+        if default is not None:
+            node.set("default", default)
+        return self._add(node)
+
     def parallel_gateway(self, element_id: str) -> Self:
         return self._add(self._node("parallelGateway", element_id))
 
     def event_based_gateway(self, element_id: str) -> Self:
         return self._add(self._node("eventBasedGateway", element_id))
+
+    # --- sub-processes ---------------------------------------------------------------------
+
+    def sub_process(
+        self,
+        element_id: str,
+        *,
+        inputs: Mapping[str, str] | None = None,
+        outputs: Mapping[str, str] | None = None,
+    ) -> Self:
+        """An embedded sub-process; the elements added next go inside it until ``end_sub_process``.
+
+        Its content starts with no cursor: begin it with ``start_event``."""
+        self._add(self._node("subProcess", element_id, inputs=inputs, outputs=outputs))
+        self._container = element_id
+        self._cursor = None
+        return self
+
+    def event_sub_process(self, element_id: str) -> Self:
+        """An event sub-process in the current scope (no flows in or out); its content follows, from a
+        message, timer or error start event, until ``end_sub_process``."""
+        node = self._node("subProcess", element_id)
+        node.set("triggeredByEvent", "true")
+        self._add(node, connect=False)
+        self._container = element_id
+        self._cursor = None
+        return self
+
+    def end_sub_process(self) -> Self:
+        """Leave the innermost sub-process being built; the cursor returns to the sub-process."""
+        if self._container is None:
+            raise ValueError("end_sub_process() without an open sub_process()")
+        sub_process = self._container
+        self._container = self._parent[sub_process]
+        self._cursor = sub_process
+        return self
+
+    def multi_instance(
+        self,
+        input_collection: str,
+        *,
+        input_element: str | None = None,
+        output_collection: str | None = None,
+        output_element: str | None = None,
+        sequential: bool = False,
+        completion_condition: str | None = None,
+    ) -> Self:
+        """Make the activity at the cursor (or the sub-process just opened) multi-instance."""
+        target = self._cursor if self._cursor is not None else self._container
+        if target is None:
+            raise ValueError("multi_instance() needs an activity: add one first")
+        loop = _bpmn("multiInstanceLoopCharacteristics", {"isSequential": "true" if sequential else None})
+        extension_elements = _bpmn("extensionElements")
+        extension_elements.append(
+            _zeebe(
+                "loopCharacteristics",
+                {
+                    "inputCollection": input_collection,
+                    "inputElement": input_element,
+                    "outputCollection": output_collection,
+                    "outputElement": output_element,
+                },
+            )
+        )
+        loop.append(extension_elements)
+        if completion_condition is not None:
+            loop.append(_formal_expression("completionCondition", completion_condition))
+        self._elements[target].append(loop)
+        return self
 
     # --- navigation ------------------------------------------------------------------------
 
@@ -235,6 +374,7 @@ class ProcessBuilder:
         """Continue from an existing element (a gateway, a task with a second outgoing path…)."""
         self._require(element_id)
         self._cursor = element_id
+        self._container = self._parent[element_id]
         return self
 
     def connect_to(self, element_id: str) -> Self:
@@ -271,13 +411,15 @@ class ProcessBuilder:
         root = etree.SubElement(definitions, f"{{{BPMN_NS}}}process", {"id": self._process_id, "isExecutable": "true"})
         if self._name is not None:
             root.set("name", self._name)
+        rendered: dict[str | None, Xml] = {None: root}
         for element_id, element in self._elements.items():
             node = copy.deepcopy(element)
             self._add_flow_refs(element_id, node)
-            root.append(node)
+            rendered[self._parent[element_id]].append(node)
+            rendered[element_id] = node
         for flow in self._flows:
             xml_flow = etree.SubElement(
-                root,
+                rendered[flow.container],
                 f"{{{BPMN_NS}}}sequenceFlow",
                 {"id": flow.id, "sourceRef": flow.source, "targetRef": flow.target},
             )
@@ -345,7 +487,11 @@ class ProcessBuilder:
 
     def _add(self, node: Xml, *, connect: bool = True) -> Self:
         element_id = node.get("id", "")
+        attached_to = node.get("attachedToRef")
+        if attached_to is not None:  # a boundary event sits beside its activity
+            self._container = self._parent[attached_to]
         self._elements[element_id] = node
+        self._parent[element_id] = self._container
         if connect and self._cursor is not None:
             self._connect(element_id)
         self._cursor = element_id
@@ -356,7 +502,7 @@ class ProcessBuilder:
         if source is None:
             raise ValueError(f"no element to connect to '{target}' from: add or branch_from one first")
         flow_id = self._next_flow_id or self._fresh_flow_id(source, target)
-        self._flows.append(_Flow(flow_id, source, target, self._next_condition))
+        self._flows.append(_Flow(flow_id, source, target, self._next_condition, self._parent[source]))
         self._next_flow_id = None
         self._next_condition = None
 
@@ -381,13 +527,14 @@ class ProcessBuilder:
         for offset, ref in enumerate(refs):
             node.insert(position + offset, ref)
 
-    def _message_ref(self, name: str, correlation_key: str) -> str:
+    def _message_ref(self, name: str, correlation_key: str | None) -> str:
         key = (name, correlation_key)
         if key not in self._messages:
             message = _bpmn("message", {"id": f"Message_{len(self._messages) + 1}", "name": name})
-            extension_elements = _bpmn("extensionElements")
-            extension_elements.append(_zeebe("subscription", {"correlationKey": correlation_key}))
-            message.append(extension_elements)
+            if correlation_key is not None:
+                extension_elements = _bpmn("extensionElements")
+                extension_elements.append(_zeebe("subscription", {"correlationKey": correlation_key}))
+                message.append(extension_elements)
             self._messages[key] = message
         return self._messages[key].get("id", "")
 

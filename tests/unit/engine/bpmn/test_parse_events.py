@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
+from oms.engine.bpmn.errors import BpmnValidationError
 from oms.engine.bpmn.model import ElementType, EventKind, Expression, Process, TimerKind
 from oms.engine.bpmn.parser import parse_bpmn
+from oms.engine.testing.builder import process
 
 
 @pytest.fixture
@@ -97,3 +99,56 @@ def test_timer_catch_event_with_date(provisioning: Process) -> None:
     assert event.timer is not None
     assert event.timer.kind is TimerKind.DATE
     assert event.timer.expression == Expression("2030-01-01T09:00:00+01:00")
+
+
+def test_message_and_timer_start_events_are_parsed_beside_the_none_start_event() -> None:
+    # given
+    xml = (
+        process("p")
+        .start_event("none")
+        .end_event("a")
+        .message_start_event("by_message", name="go")
+        .end_event("b")
+        .timer_start_event("by_timer", cycle="R/PT1H")
+        .end_event("c")
+        .done()
+    )
+    # when
+    (parsed,) = parse_bpmn(xml)
+    # then
+    assert parsed.root.start_event_id == "none"
+    assert parsed.element("by_message").event is EventKind.MESSAGE
+    assert parsed.element("by_message").message is not None
+    assert parsed.element("by_timer").event is EventKind.TIMER
+
+
+def test_message_start_event_inside_a_sub_process_is_unsupported() -> None:
+    # given
+    xml = (
+        process("p")
+        .start_event()
+        .sub_process("sub")
+        .start_event("inner")
+        .end_event("inner_end")
+        .message_start_event("inner_message", name="go")
+        .end_event("inner_end_2")
+        .end_sub_process()
+        .end_event()
+        .done()
+    )
+    # when
+    with pytest.raises(BpmnValidationError) as raised:
+        parse_bpmn(xml)
+    # then
+    assert [p.element_id for p in raised.value.problems] == ["inner_message"]
+    assert "unsupported element startEvent with message in a sub-process" in raised.value.problems[0].message
+
+
+def test_timer_start_event_with_a_feel_timer_is_rejected() -> None:
+    # given
+    xml = process("p").timer_start_event("t", date="= now()").end_event().done()
+    # when
+    with pytest.raises(BpmnValidationError) as raised:
+        parse_bpmn(xml)
+    # then
+    assert any("timer start event: the timer must be static" in p.message for p in raised.value.problems)

@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
+from oms.engine.bpmn.errors import BpmnValidationError
 from oms.engine.bpmn.model import ElementType, EventKind, Expression, Process, TimerKind
 from oms.engine.bpmn.parser import parse_bpmn
+from oms.engine.testing.builder import process
 
 
 @pytest.fixture
@@ -73,3 +75,50 @@ def test_timer_catch_event_with_duration(routing: Process) -> None:
 
     assert event.timer is not None
     assert (event.timer.kind, event.timer.expression) == (TimerKind.DURATION, Expression("P1D"))
+
+
+def test_joining_inclusive_gateway_knows_the_elements_that_can_reach_it() -> None:
+    # given
+    xml = (
+        process("p")
+        .start_event()
+        .inclusive_gateway("fork")
+        .condition("= a")
+        .service_task("a", job_type="a")
+        .inclusive_gateway("join")
+        .end_event()
+        .branch_from("fork")
+        .condition("= b")
+        .service_task("b", job_type="b")
+        .connect_to("join")
+        .boundary_timer("late", attached_to="a", duration="PT1M")
+        .end_event("late_end")
+        .done()
+    )
+    # when
+    (parsed,) = parse_bpmn(xml)
+    # then
+    assert parsed.element("join").upstream_ids == frozenset({"start", "fork", "a", "b"})
+
+
+def test_inclusive_gateway_flow_without_condition_is_rejected() -> None:
+    # given
+    xml = (
+        process("p")
+        .start_event()
+        .inclusive_gateway("fork")
+        .condition("= a")
+        .end_event("x")
+        .branch_from("fork")
+        .sequence_flow_id("f_plain")
+        .end_event("y")
+        .done()
+    )
+    # when
+    with pytest.raises(BpmnValidationError) as raised:
+        parse_bpmn(xml)
+    # then
+    assert any(
+        "inclusive gateway: outgoing sequence flow 'f_plain' needs a condition" in p.message
+        for p in raised.value.problems
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from bpmn_test_support import definitions
+from bpmn_test_support import definitions, process_xml, service_task, start_to
 
 from oms.engine.bpmn.model import ElementType, EventKind, Expression, Process, VariableMapping
 from oms.engine.bpmn.parser import parse_bpmn
@@ -184,3 +184,58 @@ def test_several_executable_processes_are_all_returned() -> None:
 
     # then
     assert [(p.id, p.root.start_event_id) for p in processes] == [("first", "s1"), ("second", "s2")]
+
+
+def test_sub_process_is_a_scope_with_its_own_start_event_and_children() -> None:
+    # given
+    xml = process_xml(
+        start_to("sub") + '<bpmn:subProcess id="sub"><bpmn:extensionElements><zeebe:ioMapping>'
+        '<zeebe:input source="=a" target="b" /></zeebe:ioMapping></bpmn:extensionElements>'
+        '<bpmn:startEvent id="inner_start" />' + service_task("inner_task") + '<bpmn:endEvent id="inner_end" />'
+        '<bpmn:sequenceFlow id="f1" sourceRef="inner_start" targetRef="inner_task" />'
+        '<bpmn:sequenceFlow id="f2" sourceRef="inner_task" targetRef="inner_end" /></bpmn:subProcess>'
+        '<bpmn:endEvent id="end" /><bpmn:sequenceFlow id="f3" sourceRef="sub" targetRef="end" />'
+    )
+    # when
+    (parsed,) = parse_bpmn(xml)
+    # then
+    sub = parsed.element("sub")
+    assert sub.type is ElementType.SUB_PROCESS
+    assert sub.start_event_id == "inner_start"
+    assert sub.child_ids == ("inner_start", "inner_task", "inner_end")
+    assert [m.target for m in sub.inputs] == ["b"]
+    assert parsed.element("inner_task").flow_scope_id == "sub"
+    assert parsed.root.child_ids == ("start", "sub", "end")
+    assert parsed.root.start_event_id == "start"
+
+
+def test_multi_instance_activity_becomes_a_body_around_the_unwired_activity() -> None:
+    # given
+    xml = (
+        process("p")
+        .start_event()
+        .service_task("each", job_type="work")
+        .multi_instance(
+            "= items",
+            input_element="item",
+            output_collection="results",
+            output_element="= result",
+            sequential=True,
+            completion_condition="= done",
+        )
+        .end_event()
+        .boundary_timer("late", attached_to="each", duration="PT1M")
+        .end_event("late_end")
+        .done()
+    )
+    # when
+    (parsed,) = parse_bpmn(xml)
+    # then
+    body = parsed.element("each")
+    assert body.type is ElementType.MULTI_INSTANCE_BODY
+    assert body.boundary_event_ids == ("late",)
+    assert body.multi_instance is not None and body.multi_instance.sequential
+    assert body.multi_instance.input_element == "item"
+    assert body.multi_instance.output_collection == "results"
+    assert body.inner is not None and body.inner.type is ElementType.SERVICE_TASK
+    assert body.inner.flow_scope_id == "each" and body.inner.outgoing == () and body.inner.boundary_event_ids == ()

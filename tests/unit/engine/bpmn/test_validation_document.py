@@ -82,10 +82,7 @@ def test_flow_node_without_id_is_rejected() -> None:
 @pytest.mark.parametrize(
     "kind",
     [
-        "subProcess",
-        "callActivity",
         "userTask",
-        "inclusiveGateway",
         "complexGateway",
         "transaction",
         "adHocSubProcess",
@@ -97,11 +94,59 @@ def test_unsupported_element_is_named(kind: str) -> None:
     the_problem(xml, "x", f"unsupported element {kind}")
 
 
-@pytest.mark.parametrize("loop", ["multiInstanceLoopCharacteristics", "standardLoopCharacteristics"])
-def test_looping_task_is_unsupported(loop: str) -> None:
+def test_call_activity_without_called_element_is_rejected() -> None:
+    the_problem(process_xml(start_to("x") + '<bpmn:callActivity id="x" />'), "x", "no zeebe:calledElement processId")
+
+
+def test_sub_process_without_a_none_start_event_is_rejected() -> None:
+    xml = process_xml(start_to("x") + '<bpmn:subProcess id="x" />')
+
+    the_problem(xml, "x", "sub-process has no none start event")
+
+
+def test_event_sub_process_without_a_start_event_is_rejected() -> None:
+    xml = process_xml(start_to("s") + service_task("s") + '<bpmn:subProcess id="x" triggeredByEvent="true" />')
+
+    the_problem(xml, "x", "event sub-process must have exactly one start event, found 0")
+
+
+def test_event_sub_process_with_a_none_start_event_is_rejected() -> None:
+    esp = '<bpmn:subProcess id="x" triggeredByEvent="true"><bpmn:startEvent id="x_start" /></bpmn:subProcess>'
+
+    the_problem(process_xml(start_to("s") + service_task("s") + esp), "x_start", "needs a message, timer or error")
+
+
+def test_error_start_event_outside_an_event_sub_process_is_rejected() -> None:
+    xml = process_xml(
+        '<bpmn:startEvent id="e"><bpmn:errorEventDefinition /></bpmn:startEvent>'
+        '<bpmn:endEvent id="end" /><bpmn:sequenceFlow id="f" sourceRef="e" targetRef="end" />'
+    )
+
+    the_problem(xml, "e", "error start events are only allowed in an event sub-process")
+
+
+def test_sequence_flow_crossing_a_sub_process_border_is_rejected() -> None:
+    sub_process = (
+        '<bpmn:subProcess id="sub"><bpmn:startEvent id="inner_start" /><bpmn:endEvent id="inner_end" />'
+        '<bpmn:sequenceFlow id="f_in" sourceRef="inner_start" targetRef="inner_end" /></bpmn:subProcess>'
+        '<bpmn:sequenceFlow id="f_cross" sourceRef="sub" targetRef="inner_end" />'
+    )
+
+    the_problem(process_xml(start_to("sub") + sub_process), "f_cross", "different scopes")
+
+
+def test_standard_loop_task_is_unsupported() -> None:
+    loop = "standardLoopCharacteristics"
     task = service_task("t").replace("</bpmn:serviceTask>", f"<bpmn:{loop} /></bpmn:serviceTask>")
 
     the_problem(process_xml(start_to("t") + task), "t", f"unsupported element {loop}")
+
+
+def test_multi_instance_without_input_collection_is_rejected() -> None:
+    loop = "multiInstanceLoopCharacteristics"
+    task = service_task("t").replace("</bpmn:serviceTask>", f"<bpmn:{loop} /></bpmn:serviceTask>")
+
+    the_problem(process_xml(start_to("t") + task), "t", "no zeebe:loopCharacteristics inputCollection")
 
 
 @pytest.mark.parametrize(
