@@ -210,12 +210,13 @@ def bench_engine(
     workers: int = typer.Option(1, help="worker threads per job type in each process"),
     rate: float = typer.Option(0.0, help="start instances at this rate per second (0: as fast as possible)"),
     client: str = typer.Option("embedded", help="embedded (in-process API) or rest (official SDK over HTTP)"),
+    variant: str = typer.Option("five-tasks", help="five-tasks, or mi20 (a parallel multi-instance of 20 jobs)"),
     history: int = typer.Option(0, help="completed instances put into the tables first (cloned history)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
     keep_database: bool = typer.Option(False, help="keep the benchmark database"),
 ) -> None:
     """Five-service-task process N times with in-process workers on a fresh database."""
-    from oms.bench.engine_bench import run_engine_bench, seed_history
+    from oms.bench.engine_bench import SHAPES, run_engine_bench, seed_history
 
     url = create_database(database_url(), prefix="oms_bench")
     try:
@@ -226,7 +227,13 @@ def bench_engine(
 
             result = run_rest_bench(url, instances, workers_per_type=workers, rate=rate)
         elif client == "embedded":
-            result = run_engine_bench(url, instances, processes=processes, workers_per_type=workers, rate=rate)
+            if variant not in SHAPES:
+                raise typer.BadParameter(
+                    f"unknown variant {variant!r}: use {', '.join(SHAPES)}", param_hint="--variant"
+                )
+            result = run_engine_bench(
+                url, instances, processes=processes, workers_per_type=workers, rate=rate, shape=SHAPES[variant]()
+            )
         else:
             raise typer.BadParameter(f"unknown client {client!r}: use embedded or rest", param_hint="--client")
     finally:

@@ -26,6 +26,19 @@ from oms.engine.testing.builder import process
 
 TASKS = 5
 PROCESS_ID = "bench-five-tasks"
+MI_ITEMS = 20
+MI_PROCESS_ID = "bench-mi-twenty"
+
+
+@dataclass(frozen=True)
+class BenchShape:
+    """What one benchmark instance is: its process, the job types its workers serve, jobs per instance."""
+
+    process_id: str
+    bpmn: bytes
+    job_types: tuple[str, ...]
+    jobs_per_instance: int
+    variables: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -52,13 +65,40 @@ def bench_process() -> bytes:
     return builder.end_event("end").done()
 
 
+def five_tasks() -> BenchShape:
+    return BenchShape(PROCESS_ID, bench_process(), tuple(f"bench.task{i}" for i in range(1, TASKS + 1)), TASKS, {})
+
+
+def parallel_multi_instance() -> BenchShape:
+    """One service task as a parallel multi-instance over 20 items, collecting their results."""
+    bpmn = (
+        process(MI_PROCESS_ID)
+        .start_event("start")
+        .service_task("each", job_type="bench.mi.item")
+        .multi_instance("=items", input_element="item", output_collection="results", output_element="=done")
+        .end_event("end")
+        .done()
+    )
+    return BenchShape(MI_PROCESS_ID, bpmn, ("bench.mi.item",), MI_ITEMS, {"items": list(range(MI_ITEMS))})
+
+
+SHAPES = {"five-tasks": five_tasks, "mi20": parallel_multi_instance}
+
+
 def run_engine_bench(
-    url: str, instances: int, *, processes: int = 1, workers_per_type: int = 1, rate: float = 0.0
+    url: str,
+    instances: int,
+    *,
+    processes: int = 1,
+    workers_per_type: int = 1,
+    rate: float = 0.0,
+    shape: BenchShape | None = None,
 ) -> EngineBenchResult:
     """Run the benchmark; ``rate`` > 0 paces instance creation (instances/s over all processes)."""
+    shape = shape or five_tasks()
     with Engine.connect(url) as engine:
-        engine.deploy(("bench.bpmn", bench_process()))
-        history = _completed(engine)
+        engine.deploy(("bench.bpmn", shape.bpmn))
+        history = _completed(engine, shape.process_id)
         context = multiprocessing.get_context("spawn")
         ready = context.Barrier(processes + 1)
         results = context.Queue()
@@ -66,7 +106,7 @@ def run_engine_bench(
         children = [
             context.Process(
                 target=_bench_worker,
-                args=(url, share, workers_per_type, rate, processes, ready, results),
+                args=(url, share, workers_per_type, rate, processes, shape, ready, results),
                 daemon=True,
             )
             for share in shares
@@ -80,12 +120,12 @@ def run_engine_bench(
                 raise RuntimeError("a benchmark process failed while creating instances")
         # A benchmark, not a test: poll the outcome at a coarse interval while the children work.
         # Counting ACTIVE instances uses a partial index, so history does not slow the poll down.
-        while _remaining(engine) > 0:
+        while _remaining(engine, shape.process_id) > 0:
             if not any(child.is_alive() for child in children):
                 raise RuntimeError("every benchmark process exited before all instances completed")
             time.sleep(0.01)
         seconds = time.perf_counter() - started
-        if _completed(engine) != history + instances:
+        if _completed(engine, shape.process_id) != history + instances:
             raise RuntimeError("not every benchmark instance completed")
         latencies: list[float] = []
         for _ in children:
@@ -97,7 +137,7 @@ def run_engine_bench(
         instances=instances,
         seconds=round(seconds, 3),
         instances_per_s=round(instances / seconds, 1),
-        jobs_per_s=round(instances * TASKS / seconds, 1),
+        jobs_per_s=round(instances * shape.jobs_per_instance / seconds, 1),
         activation_p50_ms=round(statistics.median(ordered), 2),
         activation_p99_ms=round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),
         history_instances=history,
@@ -108,12 +148,19 @@ def run_engine_bench(
 
 
 def _bench_worker(
-    url: str, share: int, workers_per_type: int, rate: float, processes_count: int, ready: Any, results: Any
+    url: str,
+    share: int,
+    workers_per_type: int,
+    rate: float,
+    processes_count: int,
+    shape: BenchShape,
+    ready: Any,
+    results: Any,
 ) -> None:
     latencies: list[float] = []
     lock = threading.Lock()
     stop = threading.Event()
-    with Engine.connect(url, pool_size=TASKS * workers_per_type + 2, install_schema=False) as engine:
+    with Engine.connect(url, pool_size=len(shape.job_types) * workers_per_type + 2, install_schema=False) as engine:
 
         def work(job_type: str) -> None:
             while not stop.is_set():
@@ -127,8 +174,8 @@ def _bench_worker(
                     engine.complete_job(job.key)
 
         threads = [
-            threading.Thread(target=work, args=(f"bench.task{i}",), daemon=True)
-            for i in range(1, TASKS + 1)
+            threading.Thread(target=work, args=(job_type,), daemon=True)
+            for job_type in shape.job_types
             for _ in range(workers_per_type)
         ]
         for thread in threads:
@@ -143,10 +190,10 @@ def _bench_worker(
                 pause = next_start - time.perf_counter()
                 if pause > 0:
                     time.sleep(pause)
-            engine.create_instance(PROCESS_ID)
+            engine.create_instance(shape.process_id, variables=shape.variables)
         results.put("created")
         # Keep serving jobs (also those of other processes' instances) until everything is done.
-        while _remaining(engine) > 0:
+        while _remaining(engine, shape.process_id) > 0:
             time.sleep(0.05)
         stop.set()
         for thread in threads:
@@ -209,19 +256,19 @@ FROM engine.record r, n WHERE r.process_instance_key = %(key)s
 """
 
 
-def _completed(engine: Engine) -> int:
+def _completed(engine: Engine, process_id: str = PROCESS_ID) -> int:
     with engine.pool.connection() as conn:
         row = conn.execute(
             "SELECT count(*) FROM engine.process_instance WHERE bpmn_process_id = %s AND state = 'COMPLETED'",
-            (PROCESS_ID,),
+            (process_id,),
         ).fetchone()
     return int(row[0]) if row else 0
 
 
-def _remaining(engine: Engine) -> int:
+def _remaining(engine: Engine, process_id: str = PROCESS_ID) -> int:
     with engine.pool.connection() as conn:
         row = conn.execute(
             "SELECT count(*) FROM engine.process_instance WHERE bpmn_process_id = %s AND state = 'ACTIVE'",
-            (PROCESS_ID,),
+            (process_id,),
         ).fetchone()
     return int(row[0]) if row else 0
