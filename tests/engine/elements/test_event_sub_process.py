@@ -221,3 +221,40 @@ def test_interrupting_event_sub_process_closes_the_other_event_sub_processes_of_
         .has_terminated_elements("task")
         .has_not_activated_elements("reminder")
     )
+
+
+def test_interrupting_event_sub_process_terminates_a_running_call_activity_and_its_child(
+    process_test: ProcessTestHarness,
+) -> None:
+    # given: a parent waiting in a call activity whose child waits for a job
+    child_id = _unique("esp-child")
+    parent_id = _unique("esp-parent")
+    process_test.deploy(
+        process(child_id).start_event().service_task("child_task", job_type=f"{child_id}.work").end_event().done(),
+        process(parent_id)
+        .start_event()
+        .call_activity("call", process_id=child_id)
+        .end_event("done")
+        .event_sub_process("cancel_requested")
+        .message_start_event("cancel_start", name=f"{parent_id}.cancel", correlation_key="=orderId")
+        .end_event("cancelled")
+        .end_sub_process()
+        .done(),
+    )
+    parent = process_test.create_instance(parent_id, {"orderId": "o-1"})
+    job = process_test.activate_job(f"{child_id}.work")
+    # when: the cancellation message arrives while the child runs
+    process_test.publish_message(f"{parent_id}.cancel", "o-1")
+    process_test.run_until_idle()
+    # then: the parent ends through the event sub-process, the child is terminated with it, and the
+    # child's worker can no longer complete its job
+    (
+        process_test.assert_that(parent)
+        .is_completed()
+        .has_terminated_elements("call")
+        .has_completed_elements("cancel_start", "cancelled")
+        .has_not_activated_elements("done")
+    )
+    process_test.assert_that(job.process_instance_key).is_terminated()
+    with pytest.raises(InvalidStateError):
+        process_test.engine.complete_job(job.key)

@@ -3,10 +3,12 @@ while an instance started with the same correlation key is active, once per proc
 
 from __future__ import annotations
 
+import threading
 from uuid import uuid4
 
 import pytest
 
+from oms.engine import Engine
 from oms.engine.errors import InvalidArgumentError, NotFoundError
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
@@ -131,3 +133,45 @@ def test_a_process_with_only_a_message_start_event_cannot_be_created_directly(
     # when / then
     with pytest.raises(InvalidArgumentError, match="no none start event"):
         process_test.create_instance(process_id)
+
+
+def test_racing_duplicate_messages_start_one_instance(
+    process_test: ProcessTestHarness, engine_database_url: str
+) -> None:
+    # given: a message start event, and two engines that publish the same message at the same moment
+    process_id = _unique("msg-start-race")
+    name = f"{process_id}.order-received"
+    process_test.deploy(
+        process(process_id)
+        .message_start_event("received", name=name)
+        .service_task("work", job_type=f"{process_id}.work")
+        .end_event()
+        .done()
+    )
+    other = Engine.connect(engine_database_url, install_schema=False, pool_size=2)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def publish(engine: Engine) -> None:
+        try:
+            start.wait(timeout=10)
+            engine.publish_message(name, "order-7", variables={"orderId": "order-7"})
+        except BaseException as error:  # surfaced by the assertion below
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=publish, args=(process_test.engine,)),
+        threading.Thread(target=publish, args=(other,)),
+    ]
+    # when
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        other.close()
+    # then: while the first instance for correlation key order-7 is active, no second one starts
+    assert errors == []
+    started = [p for p in process_test.engine.queries.process_instances(process_id) if p.state == "ACTIVE"]
+    assert len(started) == 1
