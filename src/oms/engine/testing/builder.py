@@ -9,6 +9,9 @@ whose content follows (from its own ``start_event``) until ``end_sub_process()``
 makes the activity just added multi-instance. ``done`` returns the BPMN XML as bytes, with
 ``bpmn:message`` and ``bpmn:error`` definitions first and ``zeebe:`` extensions, ready for ``parse_bpmn``.
 
+It is one class on purpose (longer than our usual modules): a fluent API is a single object whose
+methods all move the same cursor, and splitting it by element family would scatter that state.
+
 The builder only catches its own misuse (an unknown id to branch from, a duplicate id). It
 happily writes a process the parser will reject, so tests can also prove validation rules.
 
