@@ -1,4 +1,5 @@
-"""Throwing a BPMN error: the nearest error catch event around the thrower gets it, else an incident."""
+"""Throwing a BPMN error: the nearest error catch event around the thrower gets it, else an incident.
+Throwing an escalation: the same walk, but an uncaught escalation is no incident."""
 
 from __future__ import annotations
 
@@ -105,3 +106,38 @@ def throw_error(
     else:
         lifecycle.trigger_event_sub_process(ctx, owner, catch_event, payload)
     return None
+
+
+def _match_escalation(events: list[Element], code: str) -> Element | None:
+    catch_all: Element | None = None
+    for event in events:
+        if event.event is not EventKind.ESCALATION or event.escalation is None:
+            continue
+        if event.escalation.code is None:
+            catch_all = catch_all or event
+        elif event.escalation.code.source == code:
+            return event
+    return catch_all
+
+
+def throw_escalation(lifecycle: Lifecycle, ctx: ProcessingContext, thrower: ElementInstance, code: str) -> bool:
+    """Throw an escalation from ``thrower``: the nearest escalation catch event of an enclosing scope
+    (event sub-process starts, then boundary events of the enclosing sub-processes; exact code before
+    catch-all) is triggered. Unlike an error, an uncaught escalation is no incident. Returns whether
+    the thrower goes on: False when an interrupting catch event ended it."""
+    current: ElementInstance | None = (
+        ctx.elements.get(thrower.flow_scope_key) if thrower.flow_scope_key is not None else None
+    )
+    while current is not None:
+        element = current.element
+        for events in (ctx.process.event_sub_process_starts(element), ctx.process.boundary_events(element)):
+            found = _match_escalation(events, code)
+            if found is None:
+                continue
+            if found.attached_to_id is not None:
+                lifecycle.trigger_boundary(ctx, current, found, {})
+            else:
+                lifecycle.trigger_event_sub_process(ctx, current, found, {})
+            return thrower.is_live
+        current = ctx.elements.get(current.flow_scope_key) if current.flow_scope_key is not None else None
+    return True

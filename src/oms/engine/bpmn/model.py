@@ -50,6 +50,7 @@ class EventKind(StrEnum):
     MESSAGE = "message"
     TIMER = "timer"
     ERROR = "error"
+    ESCALATION = "escalation"
     TERMINATE = "terminate"
 
 
@@ -117,6 +118,13 @@ class ErrorDefinition:
 
 
 @dataclass(frozen=True)
+class EscalationDefinition:
+    """An escalation reference; ``code`` is None for a catch-all escalation boundary/event."""
+
+    code: Expression | None
+
+
+@dataclass(frozen=True)
 class CalledElement:
     """``zeebe:calledElement`` of a call activity."""
 
@@ -165,6 +173,7 @@ class Element:
     message: MessageDefinition | None = None
     timer: TimerDefinition | None = None
     error: ErrorDefinition | None = None
+    escalation: EscalationDefinition | None = None
     #: Boundary events attached to this activity, in document order.
     boundary_event_ids: tuple[str, ...] = ()
     #: For a boundary event: the activity it is attached to.

@@ -8,6 +8,7 @@ from oms.engine.bpmn.model import (
     Element,
     ElementType,
     ErrorDefinition,
+    EscalationDefinition,
     MessageDefinition,
     MultiInstance,
     VariableMapping,
@@ -38,7 +39,7 @@ UNSUPPORTED_KINDS = frozenset(
     {
         "userTask", "complexGateway", "transaction",
         "adHocSubProcess", "standardLoopCharacteristics",
-        "signalEventDefinition", "escalationEventDefinition", "compensateEventDefinition",
+        "signalEventDefinition", "compensateEventDefinition",
         "conditionalEventDefinition", "linkEventDefinition", "cancelEventDefinition",
         "implicitThrowEvent", "choreographyTask", "subChoreography", "callChoreography",
     }
@@ -170,6 +171,32 @@ def parse_error_ref(definition: XmlElement, at: At, ctx: ParseContext, *, catchi
         # Zeebe matches thrown codes against catch codes at deploy time: they must be plain text.
         ctx.report(at, f"error '{ref}' errorCode of a catching event must be static, not FEEL")
     return ErrorDefinition(code=code)
+
+
+def parse_escalation_ref(
+    definition: XmlElement, at: At, ctx: ParseContext, *, catching: bool
+) -> EscalationDefinition | None:
+    """Resolve ``escalationRef``: throwing needs an escalation code; catching without one catches all."""
+    ref = attribute(definition, "escalationRef")
+    if ref is None:
+        if not catching:
+            ctx.report(at, "escalation throw event has no escalationRef to a bpmn:escalation")
+            return None
+        return EscalationDefinition(code=None)
+    escalation = ctx.escalations.get(ref)
+    if escalation is None:
+        ctx.report(at, f"escalationRef '{ref}' does not point to a bpmn:escalation")
+        return None
+    code_text = attribute(escalation, "escalationCode")
+    if code_text is None:
+        if not catching:
+            ctx.report(at, f"escalation '{ref}' has no escalationCode")
+            return None
+        return EscalationDefinition(code=None)
+    code = ctx.expression(code_text, at, f"escalation '{ref}' escalationCode")
+    if catching and not code.is_static:
+        ctx.report(at, f"escalation '{ref}' escalationCode of a catching event must be static, not FEEL")
+    return EscalationDefinition(code=code)
 
 
 def parse_multi_instance(element: XmlElement, ctx: ParseContext) -> MultiInstance | None:

@@ -1,5 +1,5 @@
 """Parsers for events: start, end, intermediate catch/throw and boundary events, and the
-event definitions (message, timer, error, terminate) they carry."""
+event definitions (message, timer, error, escalation, terminate) they carry."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from oms.engine.bpmn.parse_common import (
     base_element,
     check_children,
     parse_error_ref,
+    parse_escalation_ref,
     parse_io_mapping,
     parse_message_ref,
 )
@@ -21,6 +22,7 @@ _EVENT_KINDS: dict[str, EventKind] = {
     "messageEventDefinition": EventKind.MESSAGE,
     "timerEventDefinition": EventKind.TIMER,
     "errorEventDefinition": EventKind.ERROR,
+    "escalationEventDefinition": EventKind.ESCALATION,
     "terminateEventDefinition": EventKind.TERMINATE,
 }
 #: Event children besides definitions; data associations are ignored like on activities.
@@ -78,6 +80,9 @@ def parse_start_event(element: XmlElement, scope_id: str, ctx: ParseContext) -> 
             ctx.report(at, 'error start events are always interrupting: isInterrupting="false" is not allowed')
         error = parse_error_ref(definition.element, at, ctx, catching=True)
         return replace(base, event=EventKind.ERROR, error=error, interrupting=True)
+    if definition.kind is EventKind.ESCALATION:
+        escalation = parse_escalation_ref(definition.element, at, ctx, catching=True)
+        return replace(base, event=EventKind.ESCALATION, escalation=escalation)
     if definition.kind is EventKind.MESSAGE:
         message = parse_message_ref(definition.element, at, ctx, needs_correlation_key=False)
         if message is not None and not message.name.is_static:
@@ -101,6 +106,9 @@ def parse_end_event(element: XmlElement, scope_id: str, ctx: ParseContext) -> El
     if definition.kind is EventKind.ERROR:
         error = parse_error_ref(definition.element, At.of(element), ctx, catching=False)
         return replace(base, event=EventKind.ERROR, error=error)
+    if definition.kind is EventKind.ESCALATION:
+        escalation = parse_escalation_ref(definition.element, At.of(element), ctx, catching=False)
+        return replace(base, event=EventKind.ESCALATION, escalation=escalation)
     if definition.kind is EventKind.TERMINATE:
         return replace(base, event=EventKind.TERMINATE)
     _refuse(element, definition, ctx)
@@ -130,11 +138,16 @@ def parse_intermediate_catch_event(element: XmlElement, scope_id: str, ctx: Pars
 def parse_intermediate_throw_event(element: XmlElement, scope_id: str, ctx: ParseContext) -> Element | None:
     definition = _event_definition(element, ctx)
     inputs, outputs = parse_io_mapping(element, ctx)
-    base = base_element(element, ElementType.INTERMEDIATE_THROW_EVENT, scope_id)
-    if definition is not None:
-        _refuse(element, definition, ctx)
-        return None
-    return replace(base, inputs=inputs, outputs=outputs)
+    base = replace(
+        base_element(element, ElementType.INTERMEDIATE_THROW_EVENT, scope_id), inputs=inputs, outputs=outputs
+    )
+    if definition is None:
+        return base
+    if definition.kind is EventKind.ESCALATION:
+        escalation = parse_escalation_ref(definition.element, At.of(element), ctx, catching=False)
+        return replace(base, event=EventKind.ESCALATION, escalation=escalation)
+    _refuse(element, definition, ctx)
+    return None
 
 
 def parse_boundary_event(element: XmlElement, scope_id: str, ctx: ParseContext) -> Element | None:
@@ -159,6 +172,9 @@ def parse_boundary_event(element: XmlElement, scope_id: str, ctx: ParseContext) 
             ctx.report(at, 'error boundary events are always interrupting: cancelActivity="false" is not allowed')
         error = parse_error_ref(definition.element, at, ctx, catching=True)
         return replace(base, event=EventKind.ERROR, error=error, interrupting=True)
+    if definition.kind is EventKind.ESCALATION:
+        escalation = parse_escalation_ref(definition.element, at, ctx, catching=True)
+        return replace(base, event=EventKind.ESCALATION, escalation=escalation)
     if definition.kind is EventKind.TIMER:
         timer = parse_timer(definition.element, at, ctx)
         if timer is not None and timer.kind is TimerKind.CYCLE and interrupting:

@@ -119,7 +119,11 @@ def parse_bpmn(xml: bytes, resource_name: str = "process.bpmn") -> list[Process]
         problem = Problem(None, line_of(root), f"the root element must be bpmn:definitions, not {found}")
         raise BpmnValidationError(resource_name, [problem])
 
-    ctx = ParseContext(messages=_root_elements(root, "message"), errors=_root_elements(root, "error"))
+    ctx = ParseContext(
+        messages=_root_elements(root, "message"),
+        errors=_root_elements(root, "error"),
+        escalations=_root_elements(root, "escalation"),
+    )
     check_unique_ids(root, ctx)
     executable: list[XmlElement] = []
     for child in child_elements(root):

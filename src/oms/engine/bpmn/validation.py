@@ -115,6 +115,8 @@ def _check_start_events(process: Process, ctx: ParseContext) -> None:
         for event in starts:
             if event.event is EventKind.ERROR:
                 ctx.report(_at(event), "error start events are only allowed in an event sub-process")
+            elif event.event is EventKind.ESCALATION:
+                ctx.report(_at(event), "escalation start events are only allowed in an event sub-process")
             elif event.event is not EventKind.NONE and not is_process:
                 ctx.report(_at(event), f"unsupported element startEvent with {event.event.value} in a sub-process")
 

@@ -1,8 +1,9 @@
-"""End events: none (consume the token), error (throw a BPMN error), terminate (end the scope)."""
+"""End events: none (consume the token), error (throw a BPMN error), escalation (throw an
+escalation, then end like a none end event unless it was interrupted), terminate (end the scope)."""
 
 from __future__ import annotations
 
-from oms.engine.behaviors.bpmn_errors import throw_error
+from oms.engine.behaviors.bpmn_errors import throw_error, throw_escalation
 from oms.engine.behaviors.expressions import evaluate_string
 from oms.engine.behaviors.variable_mappings import apply_inputs, apply_outputs
 from oms.engine.bpmn.model import EventKind
@@ -24,6 +25,15 @@ class EndEventBehavior(ElementBehaviorBase):
                 return code
             # Stays ACTIVATING: an unhandled error leaves an incident here; resolving it throws again.
             return throw_error(self.lifecycle, ctx, instance, code, "")
+        if element.event is EventKind.ESCALATION:
+            assert element.escalation is not None and element.escalation.code is not None, "validated at deploy"
+            code = evaluate_string(
+                ctx, element.escalation.code, instance.key, "escalation code", ErrorType.EXTRACT_VALUE_ERROR
+            )
+            if isinstance(code, Failure):
+                return code
+            if not throw_escalation(self.lifecycle, ctx, instance, code):
+                return None  # an interrupting catch event ended it
         self.lifecycle.activated(ctx, instance)
         self.lifecycle.complete_element(ctx, instance)
         return None

@@ -109,6 +109,7 @@ class ProcessBuilder:
         self._flows: list[_Flow] = []
         self._messages: dict[tuple[str, str | None], Xml] = {}
         self._errors: dict[str, Xml] = {}
+        self._escalations: dict[str, Xml] = {}
         self._cursor: str | None = None
         #: The sub-process each element or flow sits in (None: the process itself).
         self._parent: dict[str, str | None] = {}
@@ -157,6 +158,32 @@ class ProcessBuilder:
         """The start event of an error event sub-process; ``code=None`` catches every error."""
         node = self._node("startEvent", element_id)
         node.append(_bpmn("errorEventDefinition", {"errorRef": None if code is None else self._error_ref(code)}))
+        return self._add(node, connect=False)
+
+    def escalation_start_event(self, element_id: str, *, code: str | None = None, interrupting: bool = True) -> Self:
+        """The start event of an escalation event sub-process; ``code=None`` catches every escalation."""
+        node = self._node("startEvent", element_id)
+        if not interrupting:
+            node.set("isInterrupting", "false")
+        node.append(self._escalation_definition(code))
+        return self._add(node, connect=False)
+
+    def escalation_end_event(self, element_id: str, *, code: str) -> Self:
+        node = self._node("endEvent", element_id)
+        node.append(self._escalation_definition(code))
+        return self._add(node)
+
+    def intermediate_throw_escalation(self, element_id: str, *, code: str) -> Self:
+        node = self._node("intermediateThrowEvent", element_id)
+        node.append(self._escalation_definition(code))
+        return self._add(node)
+
+    def boundary_escalation(
+        self, element_id: str, *, attached_to: str, code: str | None = None, interrupting: bool = True
+    ) -> Self:
+        """An escalation boundary event; ``code=None`` catches every escalation."""
+        node = self._boundary(element_id, attached_to, interrupting)
+        node.append(self._escalation_definition(code))
         return self._add(node, connect=False)
 
     def end_event(self, element_id: str = "end", *, name: str | None = None) -> Self:
@@ -411,6 +438,7 @@ class ProcessBuilder:
         )
         definitions.extend(copy.deepcopy(list(self._messages.values())))
         definitions.extend(copy.deepcopy(list(self._errors.values())))
+        definitions.extend(copy.deepcopy(list(self._escalations.values())))
         root = etree.SubElement(definitions, f"{{{BPMN_NS}}}process", {"id": self._process_id, "isExecutable": "true"})
         if self._name is not None:
             root.set("name", self._name)
@@ -540,6 +568,14 @@ class ProcessBuilder:
                 message.append(extension_elements)
             self._messages[key] = message
         return self._messages[key].get("id", "")
+
+    def _escalation_definition(self, code: str | None) -> Xml:
+        if code is None:
+            return _bpmn("escalationEventDefinition")
+        if code not in self._escalations:
+            escalation_id = f"Escalation_{len(self._escalations) + 1}"
+            self._escalations[code] = _bpmn("escalation", {"id": escalation_id, "name": code, "escalationCode": code})
+        return _bpmn("escalationEventDefinition", {"escalationRef": self._escalations[code].get("id", "")})
 
     def _error_ref(self, code: str) -> str:
         if code not in self._errors:

@@ -153,7 +153,6 @@ def test_multi_instance_without_input_collection_is_rejected() -> None:
     "definition",
     [
         "signalEventDefinition",
-        "escalationEventDefinition",
         "compensateEventDefinition",
         "conditionalEventDefinition",
         "linkEventDefinition",

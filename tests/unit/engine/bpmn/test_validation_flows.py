@@ -186,3 +186,28 @@ def test_message_end_event_is_unsupported(event: str, definition: str) -> None:
     xml = process_xml(f'<bpmn:startEvent id="start" /><bpmn:{event} id="e"><bpmn:{definition} /></bpmn:{event}>')
 
     the_problem(xml, "e", f"unsupported element {event} with {definition}")
+
+
+def test_escalation_throw_event_without_escalation_ref_is_rejected() -> None:
+    event = '<bpmn:intermediateThrowEvent id="e"><bpmn:escalationEventDefinition /></bpmn:intermediateThrowEvent>'
+
+    the_problem(process_xml(start_to("e") + event), "e", "escalation throw event has no escalationRef")
+
+
+def test_escalation_end_event_with_unknown_escalation_is_rejected() -> None:
+    end = '<bpmn:endEvent id="e"><bpmn:escalationEventDefinition escalationRef="nope" /></bpmn:endEvent>'
+
+    the_problem(process_xml(start_to("e") + end), "e", "escalationRef 'nope' does not point to a bpmn:escalation")
+
+
+def test_escalation_end_event_without_escalation_code_is_rejected() -> None:
+    end = '<bpmn:endEvent id="e"><bpmn:escalationEventDefinition escalationRef="esc" /></bpmn:endEvent>'
+    xml = process_xml(start_to("e") + end, root_elements='<bpmn:escalation id="esc" name="up" />')
+
+    the_problem(xml, "e", "escalation 'esc' has no escalationCode")
+
+
+def test_escalation_start_event_outside_an_event_sub_process_is_rejected() -> None:
+    start = '<bpmn:startEvent id="s"><bpmn:escalationEventDefinition /></bpmn:startEvent>'
+
+    the_problem(process_xml(start), "s", "escalation start events are only allowed in an event sub-process")
