@@ -4,17 +4,13 @@ and a resolved incident cannot be resolved again."""
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
 
 import pytest
 
 from oms.engine.errors import InvalidStateError, NotFoundError
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _service(process_id: str) -> bytes:
@@ -26,7 +22,7 @@ def _service(process_id: str) -> bytes:
 
 def test_failing_a_job_without_retries_raises_job_no_retries(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("incident-retries")
+    process_id = unique_id("incident-retries")
     process_test.deploy(_service(process_id))
     instance = process_test.create_instance(process_id)
     job = process_test.activate_job(f"{process_id}.work")
@@ -42,7 +38,7 @@ def test_failing_a_job_without_retries_raises_job_no_retries(process_test: Proce
 
 def test_failing_a_job_with_retries_left_raises_no_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("incident-retries-left")
+    process_id = unique_id("incident-retries-left")
     process_test.deploy(_service(process_id))
     instance = process_test.create_instance(process_id)
     job = process_test.activate_job(f"{process_id}.work")
@@ -57,7 +53,7 @@ def test_resolving_job_no_retries_after_updating_retries_makes_the_job_activatab
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("incident-retries-resolve")
+    process_id = unique_id("incident-retries-resolve")
     process_test.deploy(_service(process_id))
     instance = process_test.create_instance(process_id)
     job = process_test.activate_job(f"{process_id}.work")
@@ -78,7 +74,7 @@ def test_resolving_job_no_retries_without_updating_retries_raises_a_new_incident
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("incident-retries-no-update")
+    process_id = unique_id("incident-retries-no-update")
     process_test.deploy(_service(process_id))
     instance = process_test.create_instance(process_id)
     job = process_test.activate_job(f"{process_id}.work")
@@ -94,7 +90,7 @@ def test_resolving_job_no_retries_without_updating_retries_raises_a_new_incident
 
 def test_unhandled_bpmn_error_from_a_job_raises_an_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("incident-bpmn-error")
+    process_id = unique_id("incident-bpmn-error")
     process_test.deploy(_service(process_id))
     instance = process_test.create_instance(process_id)
     # when
@@ -111,7 +107,7 @@ def test_resolving_an_unhandled_bpmn_error_incident_makes_the_job_activatable_ag
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("incident-bpmn-error-resolve")
+    process_id = unique_id("incident-bpmn-error-resolve")
     process_test.deploy(_service(process_id))
     instance = process_test.create_instance(process_id)
     job = process_test.throw_error(f"{process_id}.work", "NOT_FOUND")
@@ -128,7 +124,7 @@ def test_resolving_an_unhandled_bpmn_error_incident_makes_the_job_activatable_ag
 
 def test_condition_failure_raises_condition_error_and_resolve_continues(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("incident-condition")
+    process_id = unique_id("incident-condition")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -151,7 +147,7 @@ def test_condition_failure_raises_condition_error_and_resolve_continues(process_
 
 def test_input_mapping_failure_raises_io_mapping_error_and_resolve_continues(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("incident-mapping")
+    process_id = unique_id("incident-mapping")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)
@@ -177,7 +173,7 @@ def test_correlation_key_failure_raises_extract_value_error_and_resolve_subscrib
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("incident-correlation")
+    process_id = unique_id("incident-correlation")
     message = f"{process_id}.msg"
     process_test.deploy(
         process(process_id)
@@ -202,7 +198,7 @@ def test_boundary_timer_expression_failure_raises_extract_value_error_on_the_tas
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("incident-timer")
+    process_id = unique_id("incident-timer")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -224,7 +220,7 @@ def test_timer_value_that_is_not_a_duration_raises_extract_value_error_and_resol
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("incident-timer-value")
+    process_id = unique_id("incident-timer-value")
     process_test.deploy(
         process(process_id).start_event().intermediate_catch_timer("wait", duration="=delay").end_event("end").done()
     )
@@ -243,7 +239,7 @@ def test_timer_value_that_is_not_a_duration_raises_extract_value_error_and_resol
 
 def test_resolving_an_incident_twice_is_rejected(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("incident-twice")
+    process_id = unique_id("incident-twice")
     process_test.deploy(_service(process_id))
     instance = process_test.create_instance(process_id)
     job = process_test.activate_job(f"{process_id}.work")
@@ -264,7 +260,7 @@ def test_resolving_an_unknown_incident_is_rejected(process_test: ProcessTestHarn
 
 def test_canceling_the_instance_resolves_its_incidents(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("incident-cancel")
+    process_id = unique_id("incident-cancel")
     process_test.deploy(_service(process_id))
     instance = process_test.create_instance(process_id)
     job = process_test.activate_job(f"{process_id}.work")
@@ -287,7 +283,7 @@ def test_canceling_the_instance_resolves_its_incidents(process_test: ProcessTest
 
 def test_terminate_end_event_resolves_an_incident_raised_in_the_same_command(process_test: ProcessTestHarness) -> None:
     # given: one branch fails at once, the other ends the instance in the same command
-    process_id = _unique("incident-terminate")
+    process_id = unique_id("incident-terminate")
     process_test.deploy(
         process(process_id)
         .start_event()

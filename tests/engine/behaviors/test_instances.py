@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from uuid import uuid4
 
 import pytest
 
@@ -13,10 +12,7 @@ from oms.engine.commands.instances import CreatedInstance
 from oms.engine.errors import InvalidArgumentError, InvalidStateError, NotFoundError
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _two_versions(process_test: ProcessTestHarness, process_id: str) -> tuple[int, int]:
@@ -38,7 +34,7 @@ def _records(process_test: ProcessTestHarness, instance: CreatedInstance, value_
 
 def test_create_by_process_id_uses_the_latest_version(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("create-latest")
+    process_id = unique_id("create-latest")
     _, v2_key = _two_versions(process_test, process_id)
     # when
     instance = process_test.create_instance(process_id, {"a": 1})
@@ -49,7 +45,7 @@ def test_create_by_process_id_uses_the_latest_version(process_test: ProcessTestH
 
 def test_create_by_process_id_and_version(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("create-version")
+    process_id = unique_id("create-version")
     v1_key, _ = _two_versions(process_test, process_id)
     # when
     instance = process_test.engine.create_instance(process_id, version=1)
@@ -60,7 +56,7 @@ def test_create_by_process_id_and_version(process_test: ProcessTestHarness) -> N
 
 def test_create_by_process_definition_key(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("create-key")
+    process_id = unique_id("create-key")
     v1_key, _ = _two_versions(process_test, process_id)
     # when
     instance = process_test.engine.create_instance(process_definition_key=v1_key)
@@ -71,7 +67,7 @@ def test_create_by_process_definition_key(process_test: ProcessTestHarness) -> N
 
 def test_create_records_the_creation_and_the_element_life_cycle(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("create-records")
+    process_id = unique_id("create-records")
     process_test.deploy(process(process_id).start_event().end_event().done())
     # when
     instance = process_test.create_instance(process_id)
@@ -102,7 +98,7 @@ def test_create_of_an_unknown_process_is_rejected(process_test: ProcessTestHarne
 
 def test_create_of_an_unknown_version_is_rejected(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("create-unknown-version")
+    process_id = unique_id("create-unknown-version")
     process_test.deploy(process(process_id).start_event().end_event().done())
     # when / then
     with pytest.raises(NotFoundError):
@@ -118,7 +114,7 @@ def test_create_without_id_or_key_is_rejected(process_test: ProcessTestHarness) 
 @pytest.mark.parametrize("variables", [["not", "an", "object"], {"": 1}, {1: "numeric name"}], ids=repr)
 def test_create_with_bad_variables_is_rejected(process_test: ProcessTestHarness, variables: Any) -> None:
     # given
-    process_id = _unique("create-bad-vars")
+    process_id = unique_id("create-bad-vars")
     process_test.deploy(process(process_id).start_event().end_event().done())
     # when / then
     with pytest.raises(InvalidArgumentError):
@@ -150,7 +146,7 @@ def _busy(process_id: str) -> bytes:
 
 def test_cancel_terminates_every_element_job_timer_and_subscription(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("cancel")
+    process_id = unique_id("cancel")
     process_test.deploy(_busy(process_id))
     instance = process_test.create_instance(process_id, {"id": "k"})
     process_test.assert_that(instance).is_waiting_at_elements("task", "msg", "wait")
@@ -179,7 +175,7 @@ def test_cancel_terminates_every_element_job_timer_and_subscription(process_test
 
 def test_jobs_of_a_canceled_instance_cannot_be_completed(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("cancel-job")
+    process_id = unique_id("cancel-job")
     process_test.deploy(_busy(process_id))
     instance = process_test.create_instance(process_id, {"id": "k"})
     job = process_test.activate_job(f"{process_id}.work")
@@ -192,7 +188,7 @@ def test_jobs_of_a_canceled_instance_cannot_be_completed(process_test: ProcessTe
 
 def test_cancel_twice_is_rejected(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("cancel-twice")
+    process_id = unique_id("cancel-twice")
     process_test.deploy(_busy(process_id))
     instance = process_test.create_instance(process_id, {"id": "k"})
     process_test.engine.cancel_instance(instance.process_instance_key)
@@ -204,7 +200,7 @@ def test_cancel_twice_is_rejected(process_test: ProcessTestHarness) -> None:
 
 def test_cancel_of_a_completed_or_unknown_instance_is_rejected(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("cancel-completed")
+    process_id = unique_id("cancel-completed")
     process_test.deploy(process(process_id).start_event().end_event().done())
     instance = process_test.create_instance(process_id)
     # when / then
@@ -246,7 +242,7 @@ def _scope_variables(process_test: ProcessTestHarness, instance: CreatedInstance
 
 def test_set_variables_on_the_instance_creates_root_variables(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("set-root")
+    process_id = unique_id("set-root")
     process_test.deploy(_task_with_local(process_id))
     instance = process_test.create_instance(process_id, {"a": 1})
     # when
@@ -258,7 +254,7 @@ def test_set_variables_on_the_instance_creates_root_variables(process_test: Proc
 
 def test_set_variables_locally_keeps_them_on_the_element(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("set-local")
+    process_id = unique_id("set-local")
     process_test.deploy(_task_with_local(process_id))
     instance = process_test.create_instance(process_id, {"a": 1})
     task_key = _task_key(process_test, instance)
@@ -273,7 +269,7 @@ def test_set_variables_locally_keeps_them_on_the_element(process_test: ProcessTe
 
 def test_set_variables_propagated_update_the_nearest_scope_else_the_root(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("set-propagate")
+    process_id = unique_id("set-propagate")
     process_test.deploy(_task_with_local(process_id))
     instance = process_test.create_instance(process_id, {"a": 1})
     task_key = _task_key(process_test, instance)
@@ -287,7 +283,7 @@ def test_set_variables_propagated_update_the_nearest_scope_else_the_root(process
 @pytest.mark.parametrize("variables", [["a"], {"": 1}, "text"], ids=repr)
 def test_set_variables_with_bad_variables_is_rejected(process_test: ProcessTestHarness, variables: Any) -> None:
     # given
-    process_id = _unique("set-bad")
+    process_id = unique_id("set-bad")
     process_test.deploy(_task_with_local(process_id))
     instance = process_test.create_instance(process_id, {"a": 1})
     # when / then
@@ -298,7 +294,7 @@ def test_set_variables_with_bad_variables_is_rejected(process_test: ProcessTestH
 
 def test_set_variables_on_an_unknown_or_finished_scope_is_rejected(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("set-finished")
+    process_id = unique_id("set-finished")
     process_test.deploy(process(process_id).start_event().end_event().done())
     instance = process_test.create_instance(process_id)
     # when / then

@@ -4,15 +4,10 @@ the element has output mappings, in which case they stay local and only the outp
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from oms.engine.commands.instances import CreatedInstance
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _variables_of(process_test: ProcessTestHarness, instance: CreatedInstance, element_id: str) -> dict[str, object]:
@@ -25,7 +20,7 @@ def _variables_of(process_test: ProcessTestHarness, instance: CreatedInstance, e
 
 def test_inputs_create_local_variables_the_job_sees(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("inputs")
+    process_id = unique_id("inputs")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)
@@ -45,7 +40,7 @@ def test_inputs_create_local_variables_the_job_sees(process_test: ProcessTestHar
 
 def test_later_inputs_see_earlier_inputs(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("inputs-chain")
+    process_id = unique_id("inputs-chain")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)
@@ -63,7 +58,7 @@ def test_later_inputs_see_earlier_inputs(process_test: ProcessTestHarness) -> No
 
 def test_inputs_are_not_visible_at_the_root_after_completion(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("inputs-local")
+    process_id = unique_id("inputs-local")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)
@@ -81,7 +76,7 @@ def test_inputs_are_not_visible_at_the_root_after_completion(process_test: Proce
 
 def test_input_shadowing_a_root_variable_leaves_the_root_untouched(process_test: ProcessTestHarness) -> None:
     # given: the input has the name of a root variable; the job updates it
-    process_id = _unique("inputs-shadow")
+    process_id = unique_id("inputs-shadow")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)
@@ -99,7 +94,7 @@ def test_input_shadowing_a_root_variable_leaves_the_root_untouched(process_test:
 
 def test_outputs_are_merged_into_the_parent_scope(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("outputs")
+    process_id = unique_id("outputs")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)
@@ -127,7 +122,7 @@ def test_outputs_are_merged_into_the_parent_scope(process_test: ProcessTestHarne
 
 def test_job_variables_without_outputs_go_to_the_root(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("propagate")
+    process_id = unique_id("propagate")
     job_type = f"{process_id}.work"
     process_test.deploy(process(process_id).start_event().service_task("task", job_type=job_type).end_event().done())
     instance = process_test.create_instance(process_id, {"existing": 1})
@@ -140,7 +135,7 @@ def test_job_variables_without_outputs_go_to_the_root(process_test: ProcessTestH
 
 def test_job_variables_update_the_nearest_scope_that_has_them(process_test: ProcessTestHarness) -> None:
     # given: 'counter' is a local input of the task; 'other' exists nowhere
-    process_id = _unique("propagate-nearest")
+    process_id = unique_id("propagate-nearest")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)
@@ -160,7 +155,7 @@ def test_job_variables_update_the_nearest_scope_that_has_them(process_test: Proc
 
 def test_failing_input_mapping_raises_an_io_mapping_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("inputs-fail")
+    process_id = unique_id("inputs-fail")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)
@@ -180,7 +175,7 @@ def test_failing_input_mapping_raises_an_io_mapping_incident(process_test: Proce
 
 def test_input_mapping_to_null_is_not_an_error(process_test: ProcessTestHarness) -> None:
     # given: a missing variable evaluates to null in FEEL
-    process_id = _unique("inputs-null")
+    process_id = unique_id("inputs-null")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)
@@ -198,7 +193,7 @@ def test_input_mapping_to_null_is_not_an_error(process_test: ProcessTestHarness)
 
 def test_failing_output_mapping_raises_an_incident_and_resolving_retries_it(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("outputs-fail")
+    process_id = unique_id("outputs-fail")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)
@@ -224,7 +219,7 @@ def test_variable_created_and_updated_in_one_command_is_recorded_as_created_then
     process_test: ProcessTestHarness,
 ) -> None:
     # given: two script tasks write the same new variable while the instance is created
-    process_id = _unique("variable-records")
+    process_id = unique_id("variable-records")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -248,7 +243,7 @@ def test_variable_created_and_updated_in_one_command_is_recorded_as_created_then
 
 def test_output_to_a_path_updates_a_nested_context(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("path-output")
+    process_id = unique_id("path-output")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)

@@ -4,17 +4,12 @@ invalid resources with a message that names the element."""
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 import pytest
 
 from oms.engine.errors import DeploymentRejectedError
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _service(process_id: str, job_type: str) -> bytes:
@@ -26,7 +21,7 @@ def _service(process_id: str, job_type: str) -> bytes:
 
 def test_first_deployment_creates_version_one(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("deploy")
+    process_id = unique_id("deploy")
     # when
     deployment = process_test.deploy((f"{process_id}.bpmn", _service(process_id, "a")))
     # then
@@ -38,7 +33,7 @@ def test_first_deployment_creates_version_one(process_test: ProcessTestHarness) 
 
 def test_redeploying_unchanged_content_keeps_the_version(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("deploy-same")
+    process_id = unique_id("deploy-same")
     first = process_test.deploy((f"{process_id}.bpmn", _service(process_id, "a")))
     # when
     second = process_test.deploy((f"{process_id}.bpmn", _service(process_id, "a")))
@@ -52,7 +47,7 @@ def test_redeploying_unchanged_content_keeps_the_version(process_test: ProcessTe
 
 def test_deploying_changed_content_creates_the_next_version(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("deploy-changed")
+    process_id = unique_id("deploy-changed")
     first = process_test.deploy((f"{process_id}.bpmn", _service(process_id, "a")))
     # when
     second = process_test.deploy((f"{process_id}.bpmn", _service(process_id, "b")))
@@ -66,7 +61,7 @@ def test_deploying_changed_content_creates_the_next_version(process_test: Proces
 
 def test_redeploying_an_older_content_creates_a_new_version(process_test: ProcessTestHarness) -> None:
     # given: only the latest version counts as "unchanged"
-    process_id = _unique("deploy-older")
+    process_id = unique_id("deploy-older")
     process_test.deploy((f"{process_id}.bpmn", _service(process_id, "a")))
     process_test.deploy((f"{process_id}.bpmn", _service(process_id, "b")))
     # when
@@ -77,7 +72,7 @@ def test_redeploying_an_older_content_creates_a_new_version(process_test: Proces
 
 def test_running_instances_stay_on_their_version(process_test: ProcessTestHarness) -> None:
     # given: an instance of version 1 waits at its task
-    process_id = _unique("deploy-running")
+    process_id = unique_id("deploy-running")
     process_test.deploy((f"{process_id}.bpmn", _service(process_id, f"{process_id}.v1")))
     old = process_test.create_instance(process_id)
     # when: version 2 (another job type) is deployed and started
@@ -98,7 +93,7 @@ def test_running_instances_stay_on_their_version(process_test: ProcessTestHarnes
 
 def test_several_resources_deploy_together(process_test: ProcessTestHarness) -> None:
     # given
-    first_id, second_id = _unique("deploy-multi-a"), _unique("deploy-multi-b")
+    first_id, second_id = unique_id("deploy-multi-a"), unique_id("deploy-multi-b")
     # when
     deployment = process_test.deploy(
         (f"{first_id}.bpmn", _service(first_id, "a")), (f"{second_id}.bpmn", _service(second_id, "b"))
@@ -114,7 +109,7 @@ def test_several_resources_deploy_together(process_test: ProcessTestHarness) -> 
 
 def test_one_resource_with_two_executable_processes_deploys_both(process_test: ProcessTestHarness) -> None:
     # given: the second process moved into the first definitions document
-    first_id, second_id = _unique("deploy-two-a"), _unique("deploy-two-b")
+    first_id, second_id = unique_id("deploy-two-a"), unique_id("deploy-two-b")
     first = _service(first_id, "a")
     second = _service(second_id, "b")
     second_process = second[second.index(b"<bpmn:process") : second.index(b"</bpmn:process>") + len(b"</bpmn:process>")]
@@ -130,7 +125,7 @@ def test_one_resource_with_two_executable_processes_deploys_both(process_test: P
 
 def test_duplicate_process_ids_in_one_deployment_are_rejected(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("deploy-dup")
+    process_id = unique_id("deploy-dup")
     # when / then
     with pytest.raises(DeploymentRejectedError) as rejected:
         process_test.deploy(("a.bpmn", _service(process_id, "a")), ("b.bpmn", _service(process_id, "b")))
@@ -152,7 +147,7 @@ def test_service_task_without_task_definition_is_rejected_naming_the_element(
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("reject-task-def")
+    process_id = unique_id("reject-task-def")
     # when / then
     with pytest.raises(DeploymentRejectedError) as rejected:
         process_test.deploy((f"{process_id}.bpmn", _without_task_definition(process_id)))
@@ -162,7 +157,7 @@ def test_service_task_without_task_definition_is_rejected_naming_the_element(
 
 def test_invalid_feel_is_rejected_naming_the_element(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("reject-feel")
+    process_id = unique_id("reject-feel")
     xml = (
         process(process_id)
         .start_event()
@@ -183,7 +178,7 @@ def test_invalid_feel_is_rejected_naming_the_element(process_test: ProcessTestHa
 
 def test_invalid_feel_in_a_mapping_is_rejected_naming_the_element(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("reject-feel-mapping")
+    process_id = unique_id("reject-feel-mapping")
     xml = (
         process(process_id).start_event().service_task("task", job_type="a", inputs={"x": "=(1 + "}).end_event().done()
     )
@@ -195,7 +190,7 @@ def test_invalid_feel_in_a_mapping_is_rejected_naming_the_element(process_test: 
 
 def test_malformed_xml_is_rejected(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("reject-xml")
+    process_id = unique_id("reject-xml")
     xml = _service(process_id, "a")[:-40]
     # when / then
     with pytest.raises(DeploymentRejectedError) as rejected:
@@ -206,7 +201,7 @@ def test_malformed_xml_is_rejected(process_test: ProcessTestHarness) -> None:
 
 def test_nothing_is_deployed_when_one_of_two_resources_is_invalid(process_test: ProcessTestHarness) -> None:
     # given
-    good_id, bad_id = _unique("reject-good"), _unique("reject-bad")
+    good_id, bad_id = unique_id("reject-good"), unique_id("reject-bad")
     # when / then
     with pytest.raises(DeploymentRejectedError) as rejected:
         process_test.deploy(
@@ -220,7 +215,7 @@ def test_nothing_is_deployed_when_one_of_two_resources_is_invalid(process_test: 
 
 def test_every_problem_is_reported_at_once(process_test: ProcessTestHarness) -> None:
     # given: two resources, each with a mistake
-    first_id, second_id = _unique("reject-all-a"), _unique("reject-all-b")
+    first_id, second_id = unique_id("reject-all-a"), unique_id("reject-all-b")
     # when / then
     with pytest.raises(DeploymentRejectedError) as rejected:
         process_test.deploy(
@@ -233,7 +228,7 @@ def test_every_problem_is_reported_at_once(process_test: ProcessTestHarness) -> 
 
 def test_rejected_deployment_leaves_the_deployed_version_unchanged(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("reject-keeps-version")
+    process_id = unique_id("reject-keeps-version")
     process_test.deploy((f"{process_id}.bpmn", _service(process_id, "a")))
     # when
     with pytest.raises(DeploymentRejectedError):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
 
 import pytest
 
@@ -12,10 +11,7 @@ from oms.engine.commands.instances import CreatedInstance
 from oms.engine.errors import InvalidStateError
 from oms.engine.testing.builder import ProcessBuilder, process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _count(process_test: ProcessTestHarness, instance: CreatedInstance, element_id: str, intent: str) -> int:
@@ -35,7 +31,7 @@ def _task(process_id: str) -> ProcessBuilder:
 
 def test_error_boundary_with_matching_code_catches_the_thrown_error(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("boundary-error")
+    process_id = unique_id("boundary-error")
     process_test.deploy(
         _task(process_id).boundary_error("no_stock", attached_to="task", code="NO_STOCK").end_event("out").done()
     )
@@ -59,7 +55,7 @@ def test_error_boundary_with_matching_code_catches_the_thrown_error(process_test
 
 def test_error_with_an_unknown_code_is_not_caught_and_raises_an_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("boundary-error-unknown")
+    process_id = unique_id("boundary-error-unknown")
     process_test.deploy(
         _task(process_id).boundary_error("no_stock", attached_to="task", code="NO_STOCK").end_event("out").done()
     )
@@ -75,7 +71,7 @@ def test_error_with_an_unknown_code_is_not_caught_and_raises_an_incident(process
 
 def test_catch_all_error_boundary_catches_any_code(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("boundary-error-all")
+    process_id = unique_id("boundary-error-all")
     process_test.deploy(_task(process_id).boundary_error("any", attached_to="task").end_event("out").done())
     instance = process_test.create_instance(process_id)
     # when
@@ -88,7 +84,7 @@ def test_catch_all_error_boundary_catches_any_code(process_test: ProcessTestHarn
 
 def test_error_code_match_takes_precedence_over_catch_all(process_test: ProcessTestHarness) -> None:
     # given: the catch-all comes first in the document
-    process_id = _unique("boundary-error-precedence")
+    process_id = unique_id("boundary-error-precedence")
     process_test.deploy(
         _task(process_id)
         .boundary_error("any", attached_to="task")
@@ -115,7 +111,7 @@ def test_error_code_match_takes_precedence_over_catch_all(process_test: ProcessT
 
 def test_job_retries_exhausted_is_not_a_bpmn_error(process_test: ProcessTestHarness) -> None:
     # given: a catch-all boundary does not catch a failed job
-    process_id = _unique("boundary-error-fail")
+    process_id = unique_id("boundary-error-fail")
     process_test.deploy(_task(process_id).boundary_error("any", attached_to="task").end_event("out").done())
     instance = process_test.create_instance(process_id)
     # when
@@ -131,7 +127,7 @@ def test_job_retries_exhausted_is_not_a_bpmn_error(process_test: ProcessTestHarn
 
 def test_interrupting_timer_boundary_terminates_the_task_when_it_fires(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("boundary-timer")
+    process_id = unique_id("boundary-timer")
     process_test.deploy(
         _task(process_id).boundary_timer("late", attached_to="task", duration="PT30M").end_event("escalated").done()
     )
@@ -156,7 +152,7 @@ def test_interrupting_timer_boundary_terminates_the_task_when_it_fires(process_t
 
 def test_timer_boundary_is_canceled_when_the_task_completes_first(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("boundary-timer-canceled")
+    process_id = unique_id("boundary-timer-canceled")
     process_test.deploy(
         _task(process_id).boundary_timer("late", attached_to="task", duration="PT30M").end_event("escalated").done()
     )
@@ -172,7 +168,7 @@ def test_timer_boundary_is_canceled_when_the_task_completes_first(process_test: 
 
 def test_non_interrupting_timer_cycle_fires_repeatedly_while_the_task_waits(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("boundary-cycle")
+    process_id = unique_id("boundary-cycle")
     process_test.deploy(
         _task(process_id)
         .boundary_timer("remind", attached_to="task", cycle="R3/PT1M", interrupting=False)
@@ -197,7 +193,7 @@ def test_non_interrupting_timer_cycle_fires_repeatedly_while_the_task_waits(proc
 
 def test_non_interrupting_timer_cycle_stops_when_the_task_completes(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("boundary-cycle-stop")
+    process_id = unique_id("boundary-cycle-stop")
     process_test.deploy(
         _task(process_id)
         .boundary_timer("remind", attached_to="task", cycle="R3/PT1M", interrupting=False)
@@ -220,7 +216,7 @@ def test_non_interrupting_timer_cycle_stops_when_the_task_completes(process_test
 
 def test_interrupting_message_boundary_terminates_the_task(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("boundary-message")
+    process_id = unique_id("boundary-message")
     message = f"{process_id}.cancel"
     process_test.deploy(
         _task(process_id)
@@ -248,7 +244,7 @@ def test_non_interrupting_message_boundary_keeps_the_task_and_correlates_again(
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("boundary-message-nonint")
+    process_id = unique_id("boundary-message-nonint")
     message = f"{process_id}.update"
     process_test.deploy(
         _task(process_id)
@@ -277,7 +273,7 @@ def test_non_interrupting_message_boundary_keeps_the_task_and_correlates_again(
 
 def test_message_boundary_is_closed_when_the_task_completes(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("boundary-message-closed")
+    process_id = unique_id("boundary-message-closed")
     message = f"{process_id}.cancel"
     process_test.deploy(
         _task(process_id)
@@ -296,7 +292,7 @@ def test_message_boundary_is_closed_when_the_task_completes(process_test: Proces
 
 def test_buffered_message_triggers_the_interrupting_boundary_on_activation(process_test: ProcessTestHarness) -> None:
     # given: the message was published before the task activates
-    process_id = _unique("boundary-message-buffered")
+    process_id = unique_id("boundary-message-buffered")
     message = f"{process_id}.cancel"
     process_test.deploy(
         _task(process_id)
@@ -328,7 +324,7 @@ def test_timer_boundary_does_not_fire_on_a_task_stuck_on_an_output_mapping_incid
     process_test: ProcessTestHarness,
 ) -> None:
     # given: a task whose output mapping fails after its job completed (it stays COMPLETING)
-    process_id = _unique("stuck-completing")
+    process_id = unique_id("stuck-completing")
     process_test.deploy(
         process(process_id)
         .start_event()

@@ -6,17 +6,13 @@ CALLED_ELEMENT_ERROR for an unknown process id."""
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
 
 import pytest
 
 from oms.engine.errors import InvalidStateError
 from oms.engine.testing.builder import ProcessBuilder, process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _child(child_id: str) -> bytes:
@@ -39,7 +35,7 @@ def _child_instance_key(process_test: ProcessTestHarness, child_id: str) -> int:
 
 def test_call_activity_starts_the_child_and_completes_with_its_variables(process_test: ProcessTestHarness) -> None:
     # given
-    parent_id, child_id = _unique("parent"), _unique("child")
+    parent_id, child_id = unique_id("parent"), unique_id("child")
     process_test.deploy(_child(child_id))
     process_test.deploy(_parent(parent_id, child_id).done())
     instance = process_test.create_instance(parent_id, {"orderId": "o-1"})
@@ -55,7 +51,7 @@ def test_call_activity_starts_the_child_and_completes_with_its_variables(process
 
 def test_child_instance_links_to_its_parent(process_test: ProcessTestHarness) -> None:
     # given
-    parent_id, child_id = _unique("parent-link"), _unique("child-link")
+    parent_id, child_id = unique_id("parent-link"), unique_id("child-link")
     process_test.deploy(_child(child_id), _parent(parent_id, child_id).done())
     # when
     instance = process_test.create_instance(parent_id)
@@ -77,7 +73,7 @@ def test_child_instance_links_to_its_parent(process_test: ProcessTestHarness) ->
 
 def test_process_id_can_be_a_feel_expression(process_test: ProcessTestHarness) -> None:
     # given
-    parent_id, child_id = _unique("parent-feel"), _unique("child-feel")
+    parent_id, child_id = unique_id("parent-feel"), unique_id("child-feel")
     process_test.deploy(_child(child_id), _parent(parent_id, "= target").done())
     # when
     instance = process_test.create_instance(parent_id, {"target": child_id})
@@ -88,7 +84,7 @@ def test_process_id_can_be_a_feel_expression(process_test: ProcessTestHarness) -
 
 def test_without_propagate_all_child_variables_only_outputs_come_back(process_test: ProcessTestHarness) -> None:
     # given
-    parent_id, child_id = _unique("parent-outputs"), _unique("child-outputs")
+    parent_id, child_id = unique_id("parent-outputs"), unique_id("child-outputs")
     process_test.deploy(
         _child(child_id),
         _parent(parent_id, child_id, propagate_all_child_variables=False, outputs={"total": "=amount * 2"}).done(),
@@ -104,7 +100,7 @@ def test_without_propagate_all_child_variables_only_outputs_come_back(process_te
 
 def test_cancelling_the_parent_cancels_the_child(process_test: ProcessTestHarness) -> None:
     # given
-    parent_id, child_id = _unique("parent-cancel"), _unique("child-cancel")
+    parent_id, child_id = unique_id("parent-cancel"), unique_id("child-cancel")
     process_test.deploy(_child(child_id), _parent(parent_id, child_id).done())
     instance = process_test.create_instance(parent_id)
     job = process_test.activate_job(f"{child_id}.work")
@@ -119,7 +115,7 @@ def test_cancelling_the_parent_cancels_the_child(process_test: ProcessTestHarnes
 
 def test_timer_boundary_on_the_call_activity_terminates_the_child(process_test: ProcessTestHarness) -> None:
     # given
-    parent_id, child_id = _unique("parent-timer"), _unique("child-timer")
+    parent_id, child_id = unique_id("parent-timer"), unique_id("child-timer")
     process_test.deploy(
         _child(child_id),
         _parent(parent_id, child_id).boundary_timer("late", attached_to="call", duration="PT1H").end_event("x").done(),
@@ -134,7 +130,7 @@ def test_timer_boundary_on_the_call_activity_terminates_the_child(process_test: 
 
 def test_uncaught_error_in_the_child_is_caught_by_the_call_activity_boundary(process_test: ProcessTestHarness) -> None:
     # given
-    parent_id, child_id = _unique("parent-error"), _unique("child-error")
+    parent_id, child_id = unique_id("parent-error"), unique_id("child-error")
     process_test.deploy(
         _child(child_id),
         _parent(parent_id, child_id)
@@ -152,7 +148,7 @@ def test_uncaught_error_in_the_child_is_caught_by_the_call_activity_boundary(pro
 
 def test_error_end_event_of_a_child_that_ends_at_once_reaches_the_parent(process_test: ProcessTestHarness) -> None:
     # given
-    parent_id, child_id = _unique("parent-error-now"), _unique("child-error-now")
+    parent_id, child_id = unique_id("parent-error-now"), unique_id("child-error-now")
     process_test.deploy(
         process(child_id).start_event().error_end_event("reject", code="REJECTED").done(),
         _parent(parent_id, child_id).boundary_error("rejected", attached_to="call").end_event("x").done(),
@@ -165,7 +161,7 @@ def test_error_end_event_of_a_child_that_ends_at_once_reaches_the_parent(process
 
 def test_error_nobody_catches_raises_an_incident_in_the_child(process_test: ProcessTestHarness) -> None:
     # given
-    parent_id, child_id = _unique("parent-error-none"), _unique("child-error-none")
+    parent_id, child_id = unique_id("parent-error-none"), unique_id("child-error-none")
     process_test.deploy(_child(child_id), _parent(parent_id, child_id).done())
     instance = process_test.create_instance(parent_id)
     # when
@@ -179,7 +175,7 @@ def test_error_nobody_catches_raises_an_incident_in_the_child(process_test: Proc
 
 def test_a_child_that_completes_at_once_completes_the_call_activity(process_test: ProcessTestHarness) -> None:
     # given
-    parent_id, child_id = _unique("parent-now"), _unique("child-now")
+    parent_id, child_id = unique_id("parent-now"), unique_id("child-now")
     process_test.deploy(
         process(child_id)
         .start_event()
@@ -196,7 +192,7 @@ def test_a_child_that_completes_at_once_completes_the_call_activity(process_test
 
 def test_unknown_process_id_raises_called_element_error(process_test: ProcessTestHarness) -> None:
     # given
-    parent_id, child_id = _unique("parent-unknown"), _unique("child-unknown")
+    parent_id, child_id = unique_id("parent-unknown"), unique_id("child-unknown")
     process_test.deploy(_parent(parent_id, child_id).done())
     instance = process_test.create_instance(parent_id)
     incident = process_test.assert_that(instance).is_active().has_incident("CALLED_ELEMENT_ERROR", "call")

@@ -3,15 +3,10 @@ terminate (ends every other branch and completes the instance)."""
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from oms.engine.commands.instances import CreatedInstance
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _element_intents(process_test: ProcessTestHarness, instance: CreatedInstance, element_id: str) -> list[str]:
@@ -26,7 +21,7 @@ def test_none_end_event_completes_the_instance_when_it_consumes_the_last_token(
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("end")
+    process_id = unique_id("end")
     process_test.deploy(process(process_id).start_event().end_event("end").done())
     # when
     instance = process_test.create_instance(process_id)
@@ -39,7 +34,7 @@ def test_none_end_event_does_not_complete_the_instance_while_another_branch_is_a
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("end-branches")
+    process_id = unique_id("end-branches")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -62,7 +57,7 @@ def test_none_end_event_does_not_complete_the_instance_while_another_branch_is_a
 
 def test_end_event_output_mappings_are_merged_into_the_process(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("end-outputs")
+    process_id = unique_id("end-outputs")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -82,7 +77,7 @@ def test_end_event_output_mappings_are_merged_into_the_process(process_test: Pro
 
 def test_uncaught_error_end_event_raises_an_unhandled_error_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("error-end")
+    process_id = unique_id("error-end")
     process_test.deploy(process(process_id).start_event().error_end_event("fail", code="BROKEN").done())
     # when
     instance = process_test.create_instance(process_id)
@@ -94,7 +89,7 @@ def test_uncaught_error_end_event_raises_an_unhandled_error_incident(process_tes
 
 def test_resolving_an_unhandled_error_end_event_incident_throws_again(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("error-end-resolve")
+    process_id = unique_id("error-end-resolve")
     process_test.deploy(process(process_id).start_event().error_end_event("fail", code="BROKEN").done())
     instance = process_test.create_instance(process_id)
     incident = process_test.assert_that(instance).has_incident("UNHANDLED_ERROR_EVENT", "fail")
@@ -110,7 +105,7 @@ def test_terminate_end_event_terminates_parallel_branches_and_completes_the_inst
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("terminate")
+    process_id = unique_id("terminate")
     job_type = f"{process_id}.wait"
     process_test.deploy(
         process(process_id)
@@ -146,7 +141,7 @@ def test_terminate_end_event_alone_completes_the_instance_like_a_none_end_event(
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("terminate-alone")
+    process_id = unique_id("terminate-alone")
     process_test.deploy(process(process_id).start_event().terminate_end_event("kill").done())
     # when
     instance = process_test.create_instance(process_id)

@@ -4,14 +4,9 @@ uncaught escalation is no incident (Zeebe: the throw event just goes on)."""
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from oms.engine.testing.builder import ProcessBuilder, process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _sub_ending_with_escalation(process_id: str, code: str = "UP") -> ProcessBuilder:
@@ -49,7 +44,7 @@ def _sub_throwing_midway(process_id: str, code: str = "UP") -> ProcessBuilder:
 
 def test_escalation_boundary_with_matching_code_interrupts_the_sub_process(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("esc-boundary")
+    process_id = unique_id("esc-boundary")
     process_test.deploy(
         _sub_ending_with_escalation(process_id)
         .boundary_escalation("caught", attached_to="sub", code="UP")
@@ -72,7 +67,7 @@ def test_escalation_boundary_with_matching_code_interrupts_the_sub_process(proce
 
 def test_escalation_boundary_by_code_beats_the_catch_all(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("esc-code-first")
+    process_id = unique_id("esc-code-first")
     process_test.deploy(
         _sub_ending_with_escalation(process_id)
         .boundary_escalation("catch_all", attached_to="sub")
@@ -95,7 +90,7 @@ def test_escalation_boundary_by_code_beats_the_catch_all(process_test: ProcessTe
 
 def test_catch_all_escalation_boundary_catches_any_code(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("esc-catch-all")
+    process_id = unique_id("esc-catch-all")
     process_test.deploy(
         _sub_ending_with_escalation(process_id, code="WHATEVER")
         .boundary_escalation("catch_all", attached_to="sub")
@@ -117,7 +112,7 @@ def test_catch_all_escalation_boundary_catches_any_code(process_test: ProcessTes
 
 def test_non_interrupting_escalation_boundary_keeps_the_sub_process_running(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("esc-non-interrupting")
+    process_id = unique_id("esc-non-interrupting")
     process_test.deploy(
         _sub_throwing_midway(process_id)
         .boundary_escalation("notify", attached_to="sub", code="UP", interrupting=False)
@@ -141,7 +136,7 @@ def test_non_interrupting_escalation_boundary_keeps_the_sub_process_running(proc
 
 def test_escalation_propagates_through_nested_sub_processes(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("esc-nested")
+    process_id = unique_id("esc-nested")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -177,7 +172,7 @@ def test_escalation_propagates_through_nested_sub_processes(process_test: Proces
 
 def test_uncaught_escalation_throw_event_continues_without_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("esc-uncaught")
+    process_id = unique_id("esc-uncaught")
     process_test.deploy(
         _sub_throwing_midway(process_id)
         .boundary_escalation("other", attached_to="sub", code="OTHER")
@@ -199,7 +194,7 @@ def test_uncaught_escalation_throw_event_continues_without_incident(process_test
 
 def test_uncaught_escalation_end_event_completes_the_process(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("esc-uncaught-end")
+    process_id = unique_id("esc-uncaught-end")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -221,7 +216,7 @@ def test_non_interrupting_escalation_event_sub_process_runs_beside_the_main_flow
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("esc-esp")
+    process_id = unique_id("esc-esp")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -248,7 +243,7 @@ def test_non_interrupting_escalation_event_sub_process_runs_beside_the_main_flow
 
 def test_interrupting_escalation_event_sub_process_ends_the_scope(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("esc-esp-interrupting")
+    process_id = unique_id("esc-esp-interrupting")
     process_test.deploy(
         _sub_throwing_midway(process_id)
         .event_sub_process("on_escalation")

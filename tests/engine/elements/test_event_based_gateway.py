@@ -4,15 +4,11 @@ subscriptions are closed and the token continues at the winning event."""
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
 
 from oms.engine.commands.instances import CreatedInstance
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _timer_intents(process_test: ProcessTestHarness, instance: CreatedInstance) -> list[str]:
@@ -37,7 +33,7 @@ def _race(process_id: str) -> bytes:
 
 def test_waits_for_both_the_message_and_the_timer(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("ebg")
+    process_id = unique_id("ebg")
     process_test.deploy(_race(process_id))
     # when
     instance = process_test.create_instance(process_id, {"orderId": "o-1"})
@@ -51,7 +47,7 @@ def test_waits_for_both_the_message_and_the_timer(process_test: ProcessTestHarne
 
 def test_message_wins_and_the_timer_is_canceled(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("ebg-message")
+    process_id = unique_id("ebg-message")
     process_test.deploy(_race(process_id))
     instance = process_test.create_instance(process_id, {"orderId": "o-1"})
     # when
@@ -73,7 +69,7 @@ def test_message_wins_and_the_timer_is_canceled(process_test: ProcessTestHarness
 
 def test_timer_wins_and_the_message_subscription_is_closed(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("ebg-timer")
+    process_id = unique_id("ebg-timer")
     process_test.deploy(_race(process_id))
     instance = process_test.create_instance(process_id, {"orderId": "o-1"})
     # when
@@ -100,7 +96,7 @@ def test_timer_wins_and_the_message_subscription_is_closed(process_test: Process
 
 def test_buffered_message_wins_at_once(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("ebg-buffered")
+    process_id = unique_id("ebg-buffered")
     process_test.deploy(_race(process_id))
     process_test.publish_message(f"{process_id}.paid", "o-1", {"early": True}, time_to_live=timedelta(minutes=1))
     # when
@@ -112,7 +108,7 @@ def test_buffered_message_wins_at_once(process_test: ProcessTestHarness) -> None
 
 def test_bad_correlation_key_raises_an_incident_and_opens_nothing(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("ebg-bad-key")
+    process_id = unique_id("ebg-bad-key")
     process_test.deploy(_race(process_id))
     # when: no orderId, the correlation key is null
     instance = process_test.create_instance(process_id)
@@ -126,7 +122,7 @@ def test_buffered_message_of_the_losing_event_stays_available_for_another_instan
     process_test: ProcessTestHarness,
 ) -> None:
     # given: both messages of a two-message race are buffered
-    process_id = _unique("ebg-two-buffered")
+    process_id = unique_id("ebg-two-buffered")
     process_test.deploy(
         process(process_id)
         .start_event()

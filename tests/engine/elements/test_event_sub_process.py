@@ -4,17 +4,13 @@ or a sub-process."""
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
 
 import pytest
 
 from oms.engine.errors import InvalidStateError
 from oms.engine.testing.builder import ProcessBuilder, process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _main(process_id: str) -> ProcessBuilder:
@@ -23,7 +19,7 @@ def _main(process_id: str) -> ProcessBuilder:
 
 def test_interrupting_timer_event_sub_process_ends_the_main_flow(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("esp-timer")
+    process_id = unique_id("esp-timer")
     process_test.deploy(
         _main(process_id)
         .event_sub_process("timeout")
@@ -50,7 +46,7 @@ def test_interrupting_timer_event_sub_process_ends_the_main_flow(process_test: P
 
 def test_event_sub_process_timer_is_canceled_when_the_process_completes(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("esp-timer-done")
+    process_id = unique_id("esp-timer-done")
     process_test.deploy(
         _main(process_id)
         .event_sub_process("timeout")
@@ -71,7 +67,7 @@ def test_non_interrupting_message_event_sub_process_runs_beside_the_main_flow(
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("esp-message")
+    process_id = unique_id("esp-message")
     process_test.deploy(
         _main(process_id)
         .event_sub_process("update")
@@ -100,7 +96,7 @@ def test_non_interrupting_message_event_sub_process_runs_beside_the_main_flow(
 
 def test_error_event_sub_process_catches_an_error_thrown_by_a_job(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("esp-error")
+    process_id = unique_id("esp-error")
     process_test.deploy(
         _main(process_id)
         .event_sub_process("handle_error")
@@ -127,7 +123,7 @@ def test_error_event_sub_process_inside_a_sub_process_comes_before_its_boundary(
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("esp-error-sub")
+    process_id = unique_id("esp-error-sub")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -161,7 +157,7 @@ def test_interrupting_message_event_sub_process_in_a_sub_process_ends_only_that_
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("esp-message-sub")
+    process_id = unique_id("esp-message-sub")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -195,7 +191,7 @@ def test_interrupting_event_sub_process_closes_the_other_event_sub_processes_of_
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("esp-closes-others")
+    process_id = unique_id("esp-closes-others")
     process_test.deploy(
         _main(process_id)
         .event_sub_process("cancel")
@@ -227,8 +223,8 @@ def test_interrupting_event_sub_process_terminates_a_running_call_activity_and_i
     process_test: ProcessTestHarness,
 ) -> None:
     # given: a parent waiting in a call activity whose child waits for a job
-    child_id = _unique("esp-child")
-    parent_id = _unique("esp-parent")
+    child_id = unique_id("esp-child")
+    parent_id = unique_id("esp-parent")
     process_test.deploy(
         process(child_id).start_event().service_task("child_task", job_type=f"{child_id}.work").end_event().done(),
         process(parent_id)

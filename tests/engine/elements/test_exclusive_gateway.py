@@ -3,15 +3,10 @@ the default flow, else a CONDITION_ERROR incident that can be resolved after fix
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from oms.engine.commands.instances import CreatedInstance
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _taken_flows(process_test: ProcessTestHarness, instance: CreatedInstance) -> list[str | None]:
@@ -42,7 +37,7 @@ def _amount_router(process_id: str, *, default: bool) -> bytes:
 
 def test_takes_the_first_flow_whose_condition_is_true(process_test: ProcessTestHarness) -> None:
     # given: both conditions are true for 5000; the first in document order wins
-    process_id = _unique("xor-first")
+    process_id = unique_id("xor-first")
     process_test.deploy(_amount_router(process_id, default=True))
     # when
     instance = process_test.create_instance(process_id, {"amount": 5000})
@@ -55,7 +50,7 @@ def test_takes_the_first_flow_whose_condition_is_true(process_test: ProcessTestH
 
 def test_takes_a_later_flow_when_only_its_condition_is_true(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("xor-second")
+    process_id = unique_id("xor-second")
     process_test.deploy(_amount_router(process_id, default=True))
     # when
     instance = process_test.create_instance(process_id, {"amount": 500})
@@ -67,7 +62,7 @@ def test_takes_a_later_flow_when_only_its_condition_is_true(process_test: Proces
 
 def test_takes_default_flow_when_no_condition_matches(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("xor-default")
+    process_id = unique_id("xor-default")
     process_test.deploy(_amount_router(process_id, default=True))
     # when
     instance = process_test.create_instance(process_id, {"amount": 5})
@@ -82,7 +77,7 @@ def test_raises_condition_error_when_no_condition_matches_and_there_is_no_defaul
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("xor-no-match")
+    process_id = unique_id("xor-no-match")
     process_test.deploy(_amount_router(process_id, default=False))
     # when
     instance = process_test.create_instance(process_id, {"amount": 5})
@@ -94,7 +89,7 @@ def test_raises_condition_error_when_no_condition_matches_and_there_is_no_defaul
 
 def test_condition_that_is_not_a_boolean_raises_condition_error(process_test: ProcessTestHarness) -> None:
     # given: with no amount, "amount > 1000" is null
-    process_id = _unique("xor-null")
+    process_id = unique_id("xor-null")
     process_test.deploy(_amount_router(process_id, default=True))
     # when
     instance = process_test.create_instance(process_id)
@@ -105,7 +100,7 @@ def test_condition_that_is_not_a_boolean_raises_condition_error(process_test: Pr
 
 def test_resolving_the_condition_incident_after_setting_variables_continues(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("xor-resolve")
+    process_id = unique_id("xor-resolve")
     process_test.deploy(_amount_router(process_id, default=False))
     instance = process_test.create_instance(process_id, {"amount": 5})
     incident = process_test.assert_that(instance).has_incident("CONDITION_ERROR", "xor")
@@ -119,7 +114,7 @@ def test_resolving_the_condition_incident_after_setting_variables_continues(proc
 
 def test_resolving_without_fixing_the_cause_raises_a_new_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("xor-resolve-again")
+    process_id = unique_id("xor-resolve-again")
     process_test.deploy(_amount_router(process_id, default=False))
     instance = process_test.create_instance(process_id, {"amount": 5})
     incident = process_test.assert_that(instance).has_incident("CONDITION_ERROR", "xor")
@@ -132,7 +127,7 @@ def test_resolving_without_fixing_the_cause_raises_a_new_incident(process_test: 
 
 def test_gateway_with_a_single_unconditional_flow_just_passes(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("xor-single")
+    process_id = unique_id("xor-single")
     process_test.deploy(process(process_id).start_event().exclusive_gateway("xor").end_event("end").done())
     # when
     instance = process_test.create_instance(process_id)
@@ -142,7 +137,7 @@ def test_gateway_with_a_single_unconditional_flow_just_passes(process_test: Proc
 
 def test_gateway_can_loop_back(process_test: ProcessTestHarness) -> None:
     # given: a counter loop through a script task and a gateway
-    process_id = _unique("xor-loop")
+    process_id = unique_id("xor-loop")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -169,7 +164,7 @@ def test_gateway_can_loop_back(process_test: ProcessTestHarness) -> None:
 
 def test_gateway_as_a_merge_passes_every_token_without_waiting(process_test: ProcessTestHarness) -> None:
     # given: two parallel branches meet at an exclusive gateway
-    process_id = _unique("xor-merge")
+    process_id = unique_id("xor-merge")
     process_test.deploy(
         process(process_id)
         .start_event()

@@ -3,14 +3,9 @@ no default), and a join that waits only for the branches that can still arrive."
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from oms.engine.testing.builder import ProcessBuilder, process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _fork_and_join(process_id: str, *, default: bool = True) -> ProcessBuilder:
@@ -41,7 +36,7 @@ def _fork_and_join(process_id: str, *, default: bool = True) -> ProcessBuilder:
 
 def test_fork_takes_every_flow_whose_condition_is_true(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("inclusive-fork")
+    process_id = unique_id("inclusive-fork")
     process_test.deploy(_fork_and_join(process_id).done())
     # when
     instance = process_test.create_instance(process_id, {"wantA": True, "wantB": True})
@@ -51,7 +46,7 @@ def test_fork_takes_every_flow_whose_condition_is_true(process_test: ProcessTest
 
 def test_fork_takes_the_default_flow_when_no_condition_is_true(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("inclusive-default")
+    process_id = unique_id("inclusive-default")
     process_test.deploy(_fork_and_join(process_id).done())
     # when
     instance = process_test.create_instance(process_id, {"wantA": False, "wantB": False})
@@ -61,7 +56,7 @@ def test_fork_takes_the_default_flow_when_no_condition_is_true(process_test: Pro
 
 def test_fork_without_true_condition_or_default_raises_condition_error(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("inclusive-no-default")
+    process_id = unique_id("inclusive-no-default")
     process_test.deploy(_fork_and_join(process_id, default=False).done())
     # when
     instance = process_test.create_instance(process_id, {"wantA": False, "wantB": False})
@@ -76,7 +71,7 @@ def test_fork_without_true_condition_or_default_raises_condition_error(process_t
 
 def test_join_waits_for_every_branch_that_was_taken(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("inclusive-join-all")
+    process_id = unique_id("inclusive-join-all")
     process_test.deploy(_fork_and_join(process_id).done())
     instance = process_test.create_instance(process_id, {"wantA": True, "wantB": True})
     # when
@@ -92,7 +87,7 @@ def test_join_waits_for_every_branch_that_was_taken(process_test: ProcessTestHar
 
 def test_join_does_not_wait_for_a_branch_that_was_not_taken(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("inclusive-join-one")
+    process_id = unique_id("inclusive-join-one")
     process_test.deploy(_fork_and_join(process_id).done())
     instance = process_test.create_instance(process_id, {"wantA": True, "wantB": False})
     # when
@@ -107,7 +102,7 @@ def test_join_does_not_wait_for_a_branch_that_was_not_taken(process_test: Proces
 
 def test_join_activates_when_a_waited_for_branch_ends_elsewhere(process_test: ProcessTestHarness) -> None:
     # given: branch b may leave through an end event before the join
-    process_id = _unique("inclusive-join-escape")
+    process_id = unique_id("inclusive-join-escape")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -138,7 +133,7 @@ def test_join_activates_when_a_waited_for_branch_ends_elsewhere(process_test: Pr
 
 def test_join_inside_a_sub_process_waits_for_its_own_branches(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("inclusive-sub")
+    process_id = unique_id("inclusive-sub")
     process_test.deploy(
         process(process_id)
         .start_event()

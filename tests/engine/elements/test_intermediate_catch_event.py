@@ -4,19 +4,15 @@ date) holds the token until it happens."""
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
 
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def test_message_catch_event_continues_when_its_message_is_correlated(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("catch-message")
+    process_id = unique_id("catch-message")
     message = f"{process_id}.shipped"
     process_test.deploy(
         process(process_id)
@@ -37,7 +33,7 @@ def test_message_catch_event_continues_when_its_message_is_correlated(process_te
 
 def test_message_catch_event_ignores_other_correlation_keys_and_names(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("catch-message-other")
+    process_id = unique_id("catch-message-other")
     message = f"{process_id}.shipped"
     process_test.deploy(
         process(process_id)
@@ -56,7 +52,7 @@ def test_message_catch_event_ignores_other_correlation_keys_and_names(process_te
 
 def test_message_is_correlated_to_one_waiting_instance_per_process(process_test: ProcessTestHarness) -> None:
     # given: two instances of one process wait for the same key
-    process_id = _unique("catch-message-once")
+    process_id = unique_id("catch-message-once")
     message = f"{process_id}.shipped"
     process_test.deploy(
         process(process_id)
@@ -79,7 +75,7 @@ def test_message_is_correlated_to_one_waiting_instance_per_process(process_test:
 
 def test_message_catch_event_output_mappings_apply(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("catch-message-outputs")
+    process_id = unique_id("catch-message-outputs")
     message = f"{process_id}.shipped"
     process_test.deploy(
         process(process_id)
@@ -97,7 +93,7 @@ def test_message_catch_event_output_mappings_apply(process_test: ProcessTestHarn
 
 def test_timer_duration_fires_after_the_duration(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("catch-duration")
+    process_id = unique_id("catch-duration")
     process_test.deploy(
         process(process_id).start_event().intermediate_catch_timer("wait", duration="PT1H").end_event("end").done()
     )
@@ -114,7 +110,7 @@ def test_timer_duration_fires_after_the_duration(process_test: ProcessTestHarnes
 
 def test_timer_duration_from_a_feel_expression(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("catch-duration-feel")
+    process_id = unique_id("catch-duration-feel")
     process_test.deploy(
         process(process_id).start_event().intermediate_catch_timer("wait", duration="=delay").end_event("end").done()
     )
@@ -131,7 +127,7 @@ def test_timer_duration_from_a_feel_expression(process_test: ProcessTestHarness)
 
 def test_timer_date_fires_at_the_date(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("catch-date")
+    process_id = unique_id("catch-date")
     due = (process_test.clock.now() + timedelta(days=2)).replace(microsecond=0)
     process_test.deploy(
         process(process_id).start_event().intermediate_catch_timer("wait", date="=dueAt").end_event("end").done()
@@ -149,7 +145,7 @@ def test_timer_date_fires_at_the_date(process_test: ProcessTestHarness) -> None:
 
 def test_static_timer_date_in_the_past_fires_at_once(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("catch-date-past")
+    process_id = unique_id("catch-date-past")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -166,7 +162,7 @@ def test_static_timer_date_in_the_past_fires_at_once(process_test: ProcessTestHa
 
 def test_invalid_timer_expression_value_raises_an_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("catch-bad-timer")
+    process_id = unique_id("catch-bad-timer")
     process_test.deploy(
         process(process_id).start_event().intermediate_catch_timer("wait", duration="=delay").end_event("end").done()
     )
@@ -185,7 +181,7 @@ def test_invalid_timer_expression_value_raises_an_incident(process_test: Process
 
 def test_timer_duration_and_date_accept_feel_temporal_values(process_test: ProcessTestHarness) -> None:
     # given: a FEEL duration value and a FEEL date and time value
-    process_id = _unique("catch-feel-temporal")
+    process_id = unique_id("catch-feel-temporal")
     process_test.deploy(
         process(process_id)
         .start_event()

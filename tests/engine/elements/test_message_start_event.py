@@ -4,7 +4,6 @@ while an instance started with the same correlation key is active, once per proc
 from __future__ import annotations
 
 import threading
-from uuid import uuid4
 
 import pytest
 
@@ -12,10 +11,7 @@ from oms.engine import Engine
 from oms.engine.errors import InvalidArgumentError, NotFoundError
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _started_by(process_id: str, message: str, job_type: str | None = None) -> bytes:
@@ -27,7 +23,7 @@ def _started_by(process_id: str, message: str, job_type: str | None = None) -> b
 
 def test_a_published_message_starts_an_instance_with_its_variables(process_test: ProcessTestHarness) -> None:
     # given
-    process_id, message = _unique("msg-start"), _unique("order-received")
+    process_id, message = unique_id("msg-start"), unique_id("order-received")
     process_test.deploy(_started_by(process_id, message, job_type=f"{process_id}.handle"))
     # when
     published = process_test.engine.publish_message(message, "o-1", variables={"orderId": "o-1"})
@@ -44,7 +40,7 @@ def test_a_published_message_starts_an_instance_with_its_variables(process_test:
 
 def test_each_message_starts_a_new_instance(process_test: ProcessTestHarness) -> None:
     # given
-    process_id, message = _unique("msg-start-each"), _unique("tick")
+    process_id, message = unique_id("msg-start-each"), unique_id("tick")
     process_test.deploy(_started_by(process_id, message))
     # when
     process_test.publish_message(message, "a")
@@ -59,7 +55,7 @@ def test_no_second_instance_while_one_started_with_the_same_correlation_key_is_a
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id, message = _unique("msg-start-unique"), _unique("order-received")
+    process_id, message = unique_id("msg-start-unique"), unique_id("order-received")
     process_test.deploy(_started_by(process_id, message, job_type=f"{process_id}.handle"))
     first = process_test.engine.publish_message(message, "o-1")
     # when
@@ -81,7 +77,7 @@ def test_no_second_instance_while_one_started_with_the_same_correlation_key_is_a
 
 def test_a_new_version_replaces_the_subscription_of_the_old_one(process_test: ProcessTestHarness) -> None:
     # given
-    process_id, message = _unique("msg-start-version"), _unique("order-received")
+    process_id, message = unique_id("msg-start-version"), unique_id("order-received")
     process_test.deploy(_started_by(process_id, message))
     process_test.deploy(_started_by(process_id, message, job_type=f"{process_id}.v2"))
     # when
@@ -95,7 +91,7 @@ def test_a_new_version_replaces_the_subscription_of_the_old_one(process_test: Pr
 
 def test_a_new_version_without_the_start_event_removes_the_subscription(process_test: ProcessTestHarness) -> None:
     # given
-    process_id, message = _unique("msg-start-removed"), _unique("order-received")
+    process_id, message = unique_id("msg-start-removed"), unique_id("order-received")
     process_test.deploy(_started_by(process_id, message))
     process_test.deploy(process(process_id).start_event().end_event().done())
     # when / then
@@ -106,7 +102,7 @@ def test_a_new_version_without_the_start_event_removes_the_subscription(process_
 
 def test_a_message_waited_for_by_an_instance_is_not_also_used_to_start_one(process_test: ProcessTestHarness) -> None:
     # given: the process starts by the message and, once started, waits for it again
-    process_id, message = _unique("msg-start-once"), _unique("ping")
+    process_id, message = unique_id("msg-start-once"), unique_id("ping")
     process_test.deploy(
         process(process_id)
         .message_start_event("started", name=message)
@@ -128,7 +124,7 @@ def test_a_process_with_only_a_message_start_event_cannot_be_created_directly(
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id, message = _unique("msg-start-only"), _unique("go")
+    process_id, message = unique_id("msg-start-only"), unique_id("go")
     process_test.deploy(_started_by(process_id, message))
     # when / then
     with pytest.raises(InvalidArgumentError, match="no none start event"):
@@ -139,7 +135,7 @@ def test_racing_duplicate_messages_start_one_instance(
     process_test: ProcessTestHarness, engine_database_url: str
 ) -> None:
     # given: a message start event, and two engines that publish the same message at the same moment
-    process_id = _unique("msg-start-race")
+    process_id = unique_id("msg-start-race")
     name = f"{process_id}.order-received"
     process_test.deploy(
         process(process_id)

@@ -9,17 +9,13 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import timedelta
-from uuid import uuid4
 
 import pytest
 
 from oms.engine.errors import InvalidStateError
 from oms.engine.testing.builder import ProcessBuilder, process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _each_item(process_id: str, *, sequential: bool = False, completion_condition: str | None = None) -> ProcessBuilder:
@@ -51,7 +47,7 @@ def test_parallel_multi_instance_creates_one_instance_per_item_with_local_variab
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("mi-parallel")
+    process_id = unique_id("mi-parallel")
     process_test.deploy(_each_item(process_id).done())
     # when
     instance = process_test.create_instance(process_id, {"items": ["a", "b", "c"]})
@@ -66,7 +62,7 @@ def test_parallel_multi_instance_creates_one_instance_per_item_with_local_variab
 
 def test_output_collection_is_in_input_order_whatever_the_completion_order(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("mi-output")
+    process_id = unique_id("mi-output")
     process_test.deploy(_each_item(process_id).done())
     instance = process_test.create_instance(process_id, {"items": [1, 2, 3]})
     jobs = process_test.engine.activate_jobs(f"{process_id}.work", worker="w", max_jobs=10)
@@ -84,7 +80,7 @@ def test_output_collection_is_in_input_order_whatever_the_completion_order(proce
 
 def test_sequential_multi_instance_runs_one_instance_after_the_other(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("mi-sequential")
+    process_id = unique_id("mi-sequential")
     process_test.deploy(_each_item(process_id, sequential=True).done())
     instance = process_test.create_instance(process_id, {"items": ["x", "y"]})
     # when
@@ -104,7 +100,7 @@ def test_sequential_multi_instance_runs_one_instance_after_the_other(process_tes
 
 def test_empty_input_collection_completes_at_once(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("mi-empty")
+    process_id = unique_id("mi-empty")
     process_test.deploy(_each_item(process_id).done())
     # when
     instance = process_test.create_instance(process_id, {"items": []})
@@ -114,7 +110,7 @@ def test_empty_input_collection_completes_at_once(process_test: ProcessTestHarne
 
 def test_input_collection_that_is_not_a_list_raises_an_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("mi-not-a-list")
+    process_id = unique_id("mi-not-a-list")
     process_test.deploy(_each_item(process_id).done())
     # when
     instance = process_test.create_instance(process_id, {"items": "abc"})
@@ -131,7 +127,7 @@ def test_input_collection_that_is_not_a_list_raises_an_incident(process_test: Pr
 
 def test_completion_condition_terminates_the_remaining_instances(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("mi-condition")
+    process_id = unique_id("mi-condition")
     process_test.deploy(_each_item(process_id, completion_condition="= numberOfCompletedInstances >= 2").done())
     instance = process_test.create_instance(process_id, {"items": [1, 2, 3, 4]})
     jobs = process_test.engine.activate_jobs(f"{process_id}.work", worker="w", max_jobs=10)
@@ -151,7 +147,7 @@ def test_completion_condition_terminates_the_remaining_instances(process_test: P
 
 def test_timer_boundary_on_the_body_terminates_every_instance(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("mi-boundary")
+    process_id = unique_id("mi-boundary")
     process_test.deploy(
         _each_item(process_id).boundary_timer("late", attached_to="each", duration="PT5M").end_event("too_late").done()
     )
@@ -169,7 +165,7 @@ def test_timer_boundary_on_the_body_terminates_every_instance(process_test: Proc
 
 def test_error_in_one_instance_is_caught_by_the_error_boundary_of_the_body(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("mi-error")
+    process_id = unique_id("mi-error")
     process_test.deploy(
         _each_item(process_id).boundary_error("failed", attached_to="each", code="BAD").end_event("bad").done()
     )
@@ -184,7 +180,7 @@ def test_error_in_one_instance_is_caught_by_the_error_boundary_of_the_body(proce
 
 def test_multi_instance_sub_process_gives_each_instance_its_own_scope(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("mi-sub")
+    process_id = unique_id("mi-sub")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -217,7 +213,7 @@ def test_parallel_multi_instance_of_500_items(
     process_test: ProcessTestHarness, record_property: Callable[[str, object], None]
 ) -> None:
     # given
-    process_id = _unique("mi-500")
+    process_id = unique_id("mi-500")
     process_test.deploy(_each_item(process_id).done())
     items = list(range(500))
     tracemalloc.start()
@@ -247,7 +243,7 @@ def test_completion_condition_failure_is_an_incident_on_the_instance_and_resolvi
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("mi-condition-fails")
+    process_id = unique_id("mi-condition-fails")
     process_test.deploy(_each_item(process_id, completion_condition="= result > 1").done())
     instance = process_test.create_instance(process_id, {"items": [1]})
     # when

@@ -3,18 +3,13 @@ then activates once."""
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 import pytest
 
 from oms.engine.commands.instances import CreatedInstance
 from oms.engine.errors import DeploymentRejectedError
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _activations(process_test: ProcessTestHarness, instance: CreatedInstance, element_id: str) -> int:
@@ -35,7 +30,7 @@ def _fork_join(process_id: str, branches: int = 2) -> bytes:
 
 def test_fork_activates_every_outgoing_branch(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("fork")
+    process_id = unique_id("fork")
     process_test.deploy(_fork_join(process_id, branches=3))
     # when
     instance = process_test.create_instance(process_id)
@@ -48,7 +43,7 @@ def test_fork_activates_every_outgoing_branch(process_test: ProcessTestHarness) 
 
 def test_join_waits_for_all_incoming_flows(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("join-wait")
+    process_id = unique_id("join-wait")
     process_test.deploy(_fork_join(process_id, branches=3))
     instance = process_test.create_instance(process_id)
     # when
@@ -68,7 +63,7 @@ def test_join_waits_for_all_incoming_flows(process_test: ProcessTestHarness) -> 
 
 def test_join_merges_the_variables_of_every_branch(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("join-vars")
+    process_id = unique_id("join-vars")
     process_test.deploy(_fork_join(process_id))
     process_test.mock_job_worker(f"{process_id}.t0").then_complete({"a": 1})
     process_test.mock_job_worker(f"{process_id}.t1").then_complete({"b": 2})
@@ -81,7 +76,7 @@ def test_join_merges_the_variables_of_every_branch(process_test: ProcessTestHarn
 
 def test_fork_without_join_completes_when_every_branch_ends(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("fork-no-join")
+    process_id = unique_id("fork-no-join")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -99,7 +94,7 @@ def test_fork_without_join_completes_when_every_branch_ends(process_test: Proces
 
 def test_join_of_a_loop_counts_tokens_per_flow(process_test: ProcessTestHarness) -> None:
     # given: a join reached twice on the same flow must still wait for the other flow
-    process_id = _unique("join-twice")
+    process_id = unique_id("join-twice")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -128,7 +123,7 @@ def test_join_of_a_loop_counts_tokens_per_flow(process_test: ProcessTestHarness)
 
 def test_conditions_on_a_fork_are_rejected_at_deployment(process_test: ProcessTestHarness) -> None:
     # given: a parallel gateway takes every flow, so a condition on one is a modelling mistake
-    process_id = _unique("fork-condition")
+    process_id = unique_id("fork-condition")
     xml = (
         process(process_id)
         .start_event()

@@ -3,17 +3,12 @@ applying their input and output mappings."""
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 import pytest
 
 from oms.engine.commands.instances import CreatedInstance
 from oms.engine.testing.builder import ProcessBuilder, process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _element_intents(process_test: ProcessTestHarness, instance: CreatedInstance, element_id: str) -> list[str]:
@@ -48,7 +43,7 @@ _KINDS = {
 @pytest.mark.parametrize("kind", sorted(_KINDS))
 def test_passes_the_token_on_without_waiting(process_test: ProcessTestHarness, kind: str) -> None:
     # given
-    process_id = _unique(kind.replace("_", "-"))
+    process_id = unique_id(kind.replace("_", "-"))
     builder: ProcessBuilder = _KINDS[kind](process(process_id).start_event())
     process_test.deploy(builder.end_event("end").done())
     # when
@@ -66,7 +61,7 @@ def test_passes_the_token_on_without_waiting(process_test: ProcessTestHarness, k
 @pytest.mark.parametrize("kind", sorted(_KINDS))
 def test_applies_input_and_output_mappings(process_test: ProcessTestHarness, kind: str) -> None:
     # given
-    process_id = _unique(f"{kind.replace('_', '-')}-mappings")
+    process_id = unique_id(f"{kind.replace('_', '-')}-mappings")
     xml = _KINDS[kind](process(process_id).start_event()).end_event("end").done()
     process_test.deploy(_with_mappings(xml, "pass", {"local": "=x * 10"}, {"y": "=local + 1"}))
     # when
@@ -78,7 +73,7 @@ def test_applies_input_and_output_mappings(process_test: ProcessTestHarness, kin
 @pytest.mark.parametrize("kind", sorted(_KINDS))
 def test_failing_input_mapping_stops_the_token_with_an_incident(process_test: ProcessTestHarness, kind: str) -> None:
     # given
-    process_id = _unique(f"{kind.replace('_', '-')}-bad-input")
+    process_id = unique_id(f"{kind.replace('_', '-')}-bad-input")
     xml = _KINDS[kind](process(process_id).start_event()).end_event("end").done()
     process_test.deploy(_with_mappings(xml, "pass", {"local": "=unknownFunction(1)"}, {}))
     # when

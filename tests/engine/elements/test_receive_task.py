@@ -4,21 +4,17 @@ are merged and the task completes."""
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
 
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def test_message_with_matching_correlation_key_completes_it_and_merges_variables(
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("receive")
+    process_id = unique_id("receive")
     message = f"{process_id}.paid"
     process_test.deploy(
         process(process_id)
@@ -43,7 +39,7 @@ def test_message_with_matching_correlation_key_completes_it_and_merges_variables
 
 def test_message_with_another_correlation_key_does_not_complete_it(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("receive-other-key")
+    process_id = unique_id("receive-other-key")
     message = f"{process_id}.paid"
     process_test.deploy(
         process(process_id)
@@ -61,7 +57,7 @@ def test_message_with_another_correlation_key_does_not_complete_it(process_test:
 
 def test_buffered_message_is_correlated_when_the_task_activates(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("receive-buffered")
+    process_id = unique_id("receive-buffered")
     message = f"{process_id}.paid"
     process_test.deploy(
         process(process_id)
@@ -79,7 +75,7 @@ def test_buffered_message_is_correlated_when_the_task_activates(process_test: Pr
 
 def test_expired_message_is_not_correlated(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("receive-expired")
+    process_id = unique_id("receive-expired")
     message = f"{process_id}.paid"
     process_test.deploy(
         process(process_id)
@@ -98,7 +94,7 @@ def test_expired_message_is_not_correlated(process_test: ProcessTestHarness) -> 
 
 def test_receive_task_output_mappings_decide_what_leaves(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("receive-outputs")
+    process_id = unique_id("receive-outputs")
     message = f"{process_id}.paid"
     process_test.deploy(
         process(process_id)
@@ -116,7 +112,7 @@ def test_receive_task_output_mappings_decide_what_leaves(process_test: ProcessTe
 
 def test_null_correlation_key_raises_an_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("receive-null-key")
+    process_id = unique_id("receive-null-key")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -133,7 +129,7 @@ def test_null_correlation_key_raises_an_incident(process_test: ProcessTestHarnes
 
 def test_buffered_message_of_the_task_wins_over_a_buffered_boundary_message(process_test: ProcessTestHarness) -> None:
     # given: the task's message and its interrupting boundary's message are both buffered
-    process_id = _unique("receive-two-buffered")
+    process_id = unique_id("receive-two-buffered")
     process_test.deploy(
         process(process_id)
         .start_event()

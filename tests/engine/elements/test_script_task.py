@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def test_sets_the_result_variable_and_completes(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("script")
+    process_id = unique_id("script")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -30,7 +25,7 @@ def test_sets_the_result_variable_and_completes(process_test: ProcessTestHarness
 
 def test_result_variable_updates_an_existing_variable(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("script-update")
+    process_id = unique_id("script-update")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -46,7 +41,7 @@ def test_result_variable_updates_an_existing_variable(process_test: ProcessTestH
 
 def test_script_with_output_mappings_keeps_the_result_local(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("script-outputs")
+    process_id = unique_id("script-outputs")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -67,7 +62,7 @@ def test_script_with_output_mappings_keeps_the_result_local(process_test: Proces
 
 def test_script_result_may_be_null(process_test: ProcessTestHarness) -> None:
     # given: a missing variable evaluates to null in FEEL, which is not an error
-    process_id = _unique("script-null")
+    process_id = unique_id("script-null")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -83,7 +78,7 @@ def test_script_result_may_be_null(process_test: ProcessTestHarness) -> None:
 
 def test_failing_script_expression_raises_an_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("script-fail")
+    process_id = unique_id("script-fail")
     process_test.deploy(
         process(process_id)
         .start_event()

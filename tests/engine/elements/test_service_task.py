@@ -3,18 +3,13 @@ type, retries and headers; the task completes when the job is completed."""
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 import pytest
 
 from oms.engine.commands.instances import CreatedInstance
 from oms.engine.errors import InvalidStateError
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _job_records(process_test: ProcessTestHarness, instance: CreatedInstance) -> list[tuple[str, str | None]]:
@@ -27,7 +22,7 @@ def _job_records(process_test: ProcessTestHarness, instance: CreatedInstance) ->
 
 def test_creates_a_job_with_type_retries_and_headers(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("service")
+    process_id = unique_id("service")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id)
@@ -52,7 +47,7 @@ def test_creates_a_job_with_type_retries_and_headers(process_test: ProcessTestHa
 
 def test_job_retries_default_to_three(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("service-default-retries")
+    process_id = unique_id("service-default-retries")
     job_type = f"{process_id}.work"
     process_test.deploy(process(process_id).start_event().service_task("task", job_type=job_type).end_event().done())
     # when
@@ -63,7 +58,7 @@ def test_job_retries_default_to_three(process_test: ProcessTestHarness) -> None:
 
 def test_completing_the_job_completes_the_task_and_merges_its_variables(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("service-complete")
+    process_id = unique_id("service-complete")
     job_type = f"{process_id}.work"
     process_test.deploy(
         process(process_id).start_event().service_task("task", job_type=job_type).end_event("end").done()
@@ -81,7 +76,7 @@ def test_completing_the_job_completes_the_task_and_merges_its_variables(process_
 
 def test_evaluates_feel_job_type_and_retries(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("service-feel")
+    process_id = unique_id("service-feel")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -100,7 +95,7 @@ def test_feel_job_type_that_is_null_raises_an_incident_and_resolving_creates_the
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("service-feel-null")
+    process_id = unique_id("service-feel-null")
     process_test.deploy(process(process_id).start_event().service_task("task", job_type="=jobType").end_event().done())
     instance = process_test.create_instance(process_id)
     incident = process_test.assert_that(instance).is_active().has_incident("EXTRACT_VALUE_ERROR", "task")
@@ -116,7 +111,7 @@ def test_feel_job_type_that_is_null_raises_an_incident_and_resolving_creates_the
 
 def test_feel_retries_that_are_not_a_number_raise_an_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("service-feel-retries")
+    process_id = unique_id("service-feel-retries")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -134,7 +129,7 @@ def test_feel_retries_that_are_not_a_number_raise_an_incident(process_test: Proc
 @pytest.mark.parametrize("kind", ["send_task", "business_rule_task"])
 def test_send_and_business_rule_tasks_also_create_jobs(process_test: ProcessTestHarness, kind: str) -> None:
     # given
-    process_id = _unique(kind.replace("_", "-"))
+    process_id = unique_id(kind.replace("_", "-"))
     job_type = f"{process_id}.work"
     builder = process(process_id).start_event()
     builder = getattr(builder, kind)("task", job_type=job_type, headers={"k": "v"})
@@ -149,7 +144,7 @@ def test_send_and_business_rule_tasks_also_create_jobs(process_test: ProcessTest
 
 def test_completing_a_job_twice_is_rejected(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("service-twice")
+    process_id = unique_id("service-twice")
     job_type = f"{process_id}.work"
     process_test.deploy(process(process_id).start_event().service_task("task", job_type=job_type).end_event().done())
     instance = process_test.create_instance(process_id)

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from oms.engine.commands.instances import CreatedInstance
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _element_intents(process_test: ProcessTestHarness, instance: CreatedInstance, element_id: str) -> list[str]:
@@ -23,7 +18,7 @@ def _element_intents(process_test: ProcessTestHarness, instance: CreatedInstance
 
 def test_start_event_activates_completes_and_takes_its_outgoing_flow(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("start")
+    process_id = unique_id("start")
     process_test.deploy(process(process_id).start_event("start").end_event("end").done())
     # when
     instance = process_test.create_instance(process_id)
@@ -40,7 +35,7 @@ def test_start_event_activates_completes_and_takes_its_outgoing_flow(process_tes
 
 def test_start_event_output_mappings_set_root_variables(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("start-outputs")
+    process_id = unique_id("start-outputs")
     process_test.deploy(
         process(process_id).start_event("start", outputs={"greeting": '="hello " + name'}).end_event("end").done()
     )
@@ -52,7 +47,7 @@ def test_start_event_output_mappings_set_root_variables(process_test: ProcessTes
 
 def test_process_with_only_a_start_event_completes_at_once(process_test: ProcessTestHarness) -> None:
     # given: a start event without outgoing flows consumes the token
-    process_id = _unique("start-only")
+    process_id = unique_id("start-only")
     process_test.deploy(process(process_id).start_event("start").done())
     # when
     instance = process_test.create_instance(process_id)
@@ -62,7 +57,7 @@ def test_process_with_only_a_start_event_completes_at_once(process_test: Process
 
 def test_failing_start_event_output_mapping_raises_an_io_mapping_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("start-bad-output")
+    process_id = unique_id("start-bad-output")
     process_test.deploy(
         process(process_id).start_event("start", outputs={"x": "=unknownFunction(1)"}).end_event("end").done()
     )

@@ -5,17 +5,13 @@ the scope chain, and a terminate end event that ends only the sub-process."""
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
 
 import pytest
 
 from oms.engine.errors import InvalidStateError
 from oms.engine.testing.builder import ProcessBuilder, process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def _with_task_inside(process_id: str, **sub_process: dict[str, str]) -> ProcessBuilder:
@@ -37,7 +33,7 @@ def _with_task_inside(process_id: str, **sub_process: dict[str, str]) -> Process
 
 def test_sub_process_runs_its_content_and_leaves_through_its_outgoing_flow(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("sub")
+    process_id = unique_id("sub")
     process_test.deploy(_with_task_inside(process_id).done())
     instance = process_test.create_instance(process_id)
     process_test.assert_that(instance).is_waiting_at_elements("sub", "task")
@@ -56,7 +52,7 @@ def test_sub_process_runs_its_content_and_leaves_through_its_outgoing_flow(proce
 
 def test_sub_process_inputs_are_local_to_it_and_outputs_leave_it(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("sub-vars")
+    process_id = unique_id("sub-vars")
     process_test.deploy(
         _with_task_inside(process_id, inputs={"local": "=amount * 2"}, outputs={"total": "=local + 1"}).done()
     )
@@ -70,7 +66,7 @@ def test_sub_process_inputs_are_local_to_it_and_outputs_leave_it(process_test: P
 
 def test_sub_process_waits_for_every_branch_inside_before_it_completes(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("sub-branches")
+    process_id = unique_id("sub-branches")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -99,7 +95,7 @@ def test_sub_process_waits_for_every_branch_inside_before_it_completes(process_t
 
 def test_nested_sub_processes_complete_from_the_inside_out(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("sub-nested")
+    process_id = unique_id("sub-nested")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -130,7 +126,7 @@ def test_nested_sub_processes_complete_from_the_inside_out(process_test: Process
 
 def test_terminate_end_event_inside_ends_only_the_sub_process(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("sub-terminate")
+    process_id = unique_id("sub-terminate")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -168,7 +164,7 @@ def test_terminate_end_event_inside_ends_only_the_sub_process(process_test: Proc
 
 def test_timer_boundary_on_sub_process_cancels_the_activated_job_inside(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("sub-timer")
+    process_id = unique_id("sub-timer")
     process_test.deploy(
         _with_task_inside(process_id)
         .boundary_timer("timeout", attached_to="sub", duration="PT10M")
@@ -197,7 +193,7 @@ def test_timer_boundary_on_sub_process_is_canceled_when_the_sub_process_complete
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("sub-timer-done")
+    process_id = unique_id("sub-timer-done")
     process_test.deploy(
         _with_task_inside(process_id)
         .boundary_timer("timeout", attached_to="sub", duration="PT10M")
@@ -218,7 +214,7 @@ def test_non_interrupting_message_boundary_on_sub_process_leaves_its_content_run
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("sub-message")
+    process_id = unique_id("sub-message")
     process_test.deploy(
         _with_task_inside(process_id)
         .boundary_message("reminder", attached_to="sub", name="remind", correlation_key="=orderId", interrupting=False)
@@ -242,7 +238,7 @@ def test_non_interrupting_message_boundary_on_sub_process_leaves_its_content_run
 
 def test_interrupting_message_boundary_on_sub_process_terminates_its_content(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("sub-message-int")
+    process_id = unique_id("sub-message-int")
     process_test.deploy(
         _with_task_inside(process_id)
         .boundary_message("cancel", attached_to="sub", name="cancel", correlation_key="=orderId")
@@ -266,7 +262,7 @@ def test_interrupting_message_boundary_on_sub_process_terminates_its_content(pro
 
 def test_job_error_inside_is_caught_by_the_error_boundary_of_the_sub_process(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("sub-job-error")
+    process_id = unique_id("sub-job-error")
     process_test.deploy(
         _with_task_inside(process_id)
         .boundary_error("failed", attached_to="sub", code="NO_STOCK")
@@ -290,7 +286,7 @@ def test_error_boundary_on_the_task_is_nearer_than_the_one_on_the_sub_process(
     process_test: ProcessTestHarness,
 ) -> None:
     # given
-    process_id = _unique("sub-error-nearest")
+    process_id = unique_id("sub-error-nearest")
     process_test.deploy(
         _with_task_inside(process_id)
         .boundary_error("outer_catch", attached_to="sub")
@@ -313,7 +309,7 @@ def test_error_boundary_on_the_task_is_nearer_than_the_one_on_the_sub_process(
 
 def test_error_end_event_inside_is_caught_by_the_sub_process_boundary(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("sub-error-end")
+    process_id = unique_id("sub-error-end")
     process_test.deploy(
         process(process_id)
         .start_event()
@@ -340,7 +336,7 @@ def test_error_end_event_inside_is_caught_by_the_sub_process_boundary(process_te
 
 def test_uncaught_error_inside_a_sub_process_raises_an_incident(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("sub-error-uncaught")
+    process_id = unique_id("sub-error-uncaught")
     process_test.deploy(_with_task_inside(process_id).done())
     instance = process_test.create_instance(process_id)
     # when
@@ -351,7 +347,7 @@ def test_uncaught_error_inside_a_sub_process_raises_an_incident(process_test: Pr
 
 def test_cancel_instance_terminates_the_sub_process_and_its_content(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("sub-cancel")
+    process_id = unique_id("sub-cancel")
     process_test.deploy(
         _with_task_inside(process_id).boundary_timer("timeout", attached_to="sub", duration="PT1M").end_event().done()
     )

@@ -4,19 +4,15 @@ version's, starting an instance each time it fires."""
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
 
 from oms.engine.testing.builder import process
 from oms.engine.testing.harness import ProcessTestHarness
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid4().hex[:8]}"
+from oms.engine.testing.ids import unique_id
 
 
 def test_timer_cycle_starts_an_instance_each_time_it_fires(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("timer-start-cycle")
+    process_id = unique_id("timer-start-cycle")
     process_test.deploy(process(process_id).timer_start_event("every_minute", cycle="R3/PT1M").end_event().done())
     # when
     process_test.increase_time(timedelta(seconds=30))
@@ -33,7 +29,7 @@ def test_timer_cycle_starts_an_instance_each_time_it_fires(process_test: Process
 
 def test_timer_date_starts_one_instance_at_the_date(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("timer-start-date")
+    process_id = unique_id("timer-start-date")
     at = (process_test.clock.now() + timedelta(hours=2)).isoformat()
     process_test.deploy(
         process(process_id).timer_start_event("at_date", date=at).service_task("t", job_type=f"{process_id}.t").done()
@@ -52,7 +48,7 @@ def test_timer_date_starts_one_instance_at_the_date(process_test: ProcessTestHar
 
 def test_a_new_version_cancels_the_timer_of_the_old_one(process_test: ProcessTestHarness) -> None:
     # given
-    process_id = _unique("timer-start-version")
+    process_id = unique_id("timer-start-version")
     process_test.deploy(process(process_id).timer_start_event("old", cycle="R/PT1M").end_event().done())
     process_test.deploy(process(process_id).timer_start_event("new", cycle="R/PT10M").end_event().done())
     # when
