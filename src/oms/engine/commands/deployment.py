@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
 
 from oms.engine.bpmn.errors import BpmnValidationError
 from oms.engine.bpmn.parser import parse_bpmn
 from oms.engine.commands.start_events import register_start_events
 from oms.engine.errors import DeploymentRejectedError, InvalidArgumentError
+from oms.engine.processing.writes import append_record
 from oms.engine.records import Intent, ValueType
 
 _DEPLOY_LOCK = 7_362_012  # serialises deployments so versions are assigned one at a time
@@ -105,35 +105,28 @@ def deploy(
                         now,
                     ),
                 )
-                conn.execute(
-                    "INSERT INTO engine.record (key, value_type, intent, element_id, timestamp, value)"
-                    " VALUES (%s, %s, %s, %s, %s, %s)",
-                    (
-                        key,
-                        ValueType.PROCESS.value,
-                        Intent.CREATED.value,
-                        process.id,
-                        now,
-                        Jsonb(
-                            {
-                                "bpmnProcessId": process.id,
-                                "version": version,
-                                "resourceName": name,
-                                "deploymentKey": deployment_key,
-                            }
-                        ),
-                    ),
+                append_record(
+                    conn,
+                    now,
+                    ValueType.PROCESS,
+                    Intent.CREATED,
+                    key,
+                    element_id=process.id,
+                    value={
+                        "bpmnProcessId": process.id,
+                        "version": version,
+                        "resourceName": name,
+                        "deploymentKey": deployment_key,
+                    },
                 )
                 register_start_events(conn, process, key, tenant_id, now, next_key)
                 deployed.append(DeployedProcess(key, process.id, version, name, tenant_id, True))
-        conn.execute(
-            "INSERT INTO engine.record (key, value_type, intent, timestamp, value) VALUES (%s, %s, %s, %s, %s)",
-            (
-                deployment_key,
-                ValueType.DEPLOYMENT.value,
-                Intent.CREATED.value,
-                now,
-                Jsonb({"resources": [name for name, _, _ in parsed]}),
-            ),
+        append_record(
+            conn,
+            now,
+            ValueType.DEPLOYMENT,
+            Intent.CREATED,
+            deployment_key,
+            value={"resources": [name for name, _, _ in parsed]},
         )
     return Deployment(deployment_key, tenant_id, tuple(deployed))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from psycopg.types.json import Jsonb
-
 from oms.engine.behaviors.incidents import raise_incident
 from oms.engine.errors import InvalidStateError, NotFoundError
 from oms.engine.processing.context import ProcessingContext
@@ -59,18 +57,8 @@ def _resolve(runtime: Runtime, ctx: ProcessingContext, incident_key: int) -> Non
             )
             return
         ctx.conn.execute("UPDATE engine.job SET state = 'ACTIVATABLE', retry_at = NULL WHERE key = %s", (job_key,))
-        ctx.conn.execute(
-            "INSERT INTO engine.record (key, value_type, intent, process_instance_key, element_id, timestamp, value)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (
-                job_key,
-                ValueType.JOB.value,
-                Intent.RETRIES_UPDATED.value,
-                ctx.instance.key,
-                element_id,
-                ctx.now,
-                Jsonb({"type": job_type, "retries": retries}),
-            ),
+        ctx.record(
+            ValueType.JOB, Intent.RETRIES_UPDATED, int(job_key), element_id, {"type": job_type, "retries": retries}
         )
         ctx.writes.notify_job_types.add(job_type)
         return

@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from psycopg.types.json import Jsonb
-
 from oms.engine.behaviors.bpmn_errors import throw_error as throw_bpmn_error
 from oms.engine.behaviors.incidents import raise_incident
 from oms.engine.commands.instances import check_variables
 from oms.engine.errors import InvalidArgumentError, InvalidStateError, NotFoundError
 from oms.engine.processing.context import ProcessingContext
 from oms.engine.processing.failure import ErrorType, Failure
-from oms.engine.processing.writes import WriteBatch
+from oms.engine.processing.writes import WriteBatch, append_record
 from oms.engine.records import Intent, ValueType
 from oms.engine.runtime import Runtime
 
@@ -287,18 +285,15 @@ def _update_job(
         if row[0] not in states:
             raise InvalidStateError(f"Expected to {action} job with key '{job_key}', but it is in state '{row[0]}'")
         conn.execute(f"UPDATE engine.job SET {assignment} WHERE key = %s", (value, job_key))  # assignment is a constant
-        conn.execute(
-            "INSERT INTO engine.record (key, value_type, intent, element_id, process_instance_key, timestamp, value)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (
-                job_key,
-                ValueType.JOB.value,
-                intent.value,
-                row[1],
-                row[2],
-                runtime.clock.now(),
-                Jsonb({assignment.split()[0]: str(value)}),
-            ),
+        append_record(
+            conn,
+            runtime.clock.now(),
+            ValueType.JOB,
+            intent,
+            job_key,
+            process_instance_key=row[2],
+            element_id=row[1],
+            value={assignment.split()[0]: str(value)},
         )
 
 
@@ -330,20 +325,9 @@ def _sweep(runtime: Runtime, condition: str, order: str, intent: Intent, limit: 
             " FROM due WHERE j.key = due.key RETURNING j.key, j.type, j.process_instance_key, j.element_id",
             {"now": now, "limit": limit},
         ).fetchall()
+        records = WriteBatch()
         for key, job_type, instance_key, element_id in rows:
-            conn.execute(
-                "INSERT INTO engine.record (key, value_type, intent, process_instance_key, element_id, timestamp,"
-                " value) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                (
-                    key,
-                    ValueType.JOB.value,
-                    intent.value,
-                    instance_key,
-                    element_id,
-                    now,
-                    Jsonb({"type": job_type}),
-                ),
-            )
-        for job_type in sorted({row[1] for row in rows}):
-            conn.execute("SELECT pg_notify('engine_jobs', %s)", (job_type,))
+            records.record(now, ValueType.JOB, intent, key, instance_key, element_id, {"type": job_type})
+            records.notify_job_types.add(job_type)
+        records.flush(conn)
     return len(rows)

@@ -20,6 +20,7 @@ from oms.engine.commands.instances import check_variables
 from oms.engine.commands.start_events import correlate_to_start_events
 from oms.engine.errors import AlreadyExistsError, InvalidArgumentError, NotFoundError
 from oms.engine.processing.context import ProcessingContext
+from oms.engine.processing.writes import WriteBatch
 from oms.engine.records import Intent, ValueType
 from oms.engine.runtime import Runtime
 
@@ -71,28 +72,22 @@ def publish_message(
                     tenant_id,
                 ),
             )
-            conn.execute(
-                "INSERT INTO engine.record (key, value_type, intent, timestamp, value) VALUES (%s, %s, %s, %s, %s)",
-                (
-                    key,
-                    ValueType.MESSAGE.value,
-                    Intent.PUBLISHED.value,
-                    now,
-                    Jsonb(
-                        {
-                            "name": name,
-                            "correlationKey": correlation_key,
-                            "messageId": message_id,
-                            "timeToLive": time_to_live_ms,
-                        }
-                    ),
-                ),
+            records = WriteBatch()
+            records.record(
+                now,
+                ValueType.MESSAGE,
+                Intent.PUBLISHED,
+                key,
+                value={
+                    "name": name,
+                    "correlationKey": correlation_key,
+                    "messageId": message_id,
+                    "timeToLive": time_to_live_ms,
+                },
             )
             if time_to_live_ms == 0:
-                conn.execute(
-                    "INSERT INTO engine.record (key, value_type, intent, timestamp, value) VALUES (%s, %s, %s, %s, %s)",
-                    (key, ValueType.MESSAGE.value, Intent.EXPIRED.value, now, Jsonb({"name": name})),
-                )
+                records.record(now, ValueType.MESSAGE, Intent.EXPIRED, key, value={"name": name})
+            records.flush(conn)
             targets = conn.execute(
                 "SELECT DISTINCT ON (bpmn_process_id) bpmn_process_id, process_instance_key, key"
                 " FROM engine.message_subscription WHERE message_name = %s AND correlation_key = %s"
@@ -242,9 +237,8 @@ def expire_messages(runtime: Runtime, limit: int = 500) -> int:
             " UPDATE engine.message m SET state = 'EXPIRED' FROM due WHERE m.key = due.key RETURNING m.key, m.name",
             (now, limit),
         ).fetchall()
+        records = WriteBatch()
         for key, name in rows:
-            conn.execute(
-                "INSERT INTO engine.record (key, value_type, intent, timestamp, value) VALUES (%s, %s, %s, %s, %s)",
-                (key, ValueType.MESSAGE.value, Intent.EXPIRED.value, now, Jsonb({"name": name})),
-            )
+            records.record(now, ValueType.MESSAGE, Intent.EXPIRED, key, value={"name": name})
+        records.flush(conn)
     return len(rows)

@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
 
 from oms.engine.bpmn.model import ElementType, EventKind, Process, TimerKind
 from oms.engine.bpmn.timers import next_due
 from oms.engine.commands.instances import start_instance
+from oms.engine.processing.writes import append_record
 from oms.engine.records import Intent, ValueType
 from oms.engine.runtime import Runtime
 
@@ -214,8 +214,13 @@ def _record(
     *,
     process_instance_key: int | None = None,
 ) -> None:
-    conn.execute(
-        "INSERT INTO engine.record (key, value_type, intent, process_instance_key, element_id, timestamp, value)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        (key, value_type.value, intent.value, process_instance_key, element_id, now, Jsonb(value)),
+    append_record(
+        conn,
+        now,
+        value_type,
+        intent,
+        key,
+        process_instance_key=process_instance_key,
+        element_id=element_id,
+        value=value,
     )

@@ -160,3 +160,21 @@ def _insert_sql(tables: tuple[str, ...]) -> str:
     with_clause = f"WITH {', '.join(parts)} " if parts else ""
     # Data-modifying CTEs run whether or not the outer query reads them.
     return f"{with_clause}SELECT pg_notify('engine_jobs', job_type) FROM unnest(%s::text[]) AS job_type"
+
+
+def append_record(
+    conn: psycopg.Connection[Any],
+    now: datetime,
+    value_type: ValueType,
+    intent: Intent,
+    key: int,
+    *,
+    process_instance_key: int | None = None,
+    element_id: str | None = None,
+    value: dict[str, Any] | None = None,
+) -> None:
+    """Append one record from a command that works outside an instance's ``ProcessingContext``
+    (deployments, sweeps, job updates); instance commands use ``ctx.record``."""
+    batch = WriteBatch()
+    batch.record(now, value_type, intent, key, process_instance_key, element_id, value)
+    batch.flush(conn)
