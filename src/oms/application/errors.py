@@ -17,6 +17,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from oms.domain.approval.errors import ApprovalNotComplete, ApproverAlreadyDecided, CannotEscalate, WrongApprovalLevel
+from oms.domain.fallout.errors import RepairNotApplicable, TaskNotFailed, WrongPlan
+from oms.domain.fulfillment.errors import DependenciesNotDone, PlanNotClosable, PointOfNoReturnPassed, StaleRevision
+from oms.domain.order.errors import (
+    AmendmentInProgress,
+    CompensationRequired,
+    OrderNotSupplementable,
+    StaleRequest,
+    TasksInFlight,
+    UseSupplementalOrder,
+    WrongOrder,
+)
 from oms.domain.quote.errors import (
     QuoteAlreadySuperseded,
     QuoteStillValid,
@@ -91,6 +102,21 @@ _CONFLICTS: tuple[type[DomainError], ...] = (
     CannotEscalate,
     ApprovalNotComplete,
     WrongApprovalLevel,
+    # orders, fulfillment plans and fallout cases
+    AmendmentInProgress,
+    CompensationRequired,
+    DependenciesNotDone,
+    OrderNotSupplementable,
+    PlanNotClosable,
+    PointOfNoReturnPassed,
+    RepairNotApplicable,
+    StaleRequest,
+    StaleRevision,
+    TaskNotFailed,
+    TasksInFlight,
+    UseSupplementalOrder,
+    WrongOrder,
+    WrongPlan,
 )
 
 

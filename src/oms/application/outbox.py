@@ -58,6 +58,9 @@ def _json_value(value: object) -> Any:
         return [_json_value(item) for item in value]
     if isinstance(value, Mapping):
         return {str(key): _json_value(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # Plain values nested in an event (an order's header, its totals, rejection reasons).
+        return {_camel(f.name): _json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
     raise TypeError(f"cannot put a {type(value).__name__} into an event payload")
 
 

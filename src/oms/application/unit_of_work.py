@@ -13,6 +13,13 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from oms.application.context import RequestContext
+from oms.application.order_repositories import (
+    AmendmentRepository,
+    CancellationRepository,
+    FalloutCaseRepository,
+    FulfillmentPlanRepository,
+    OrderRepository,
+)
 from oms.application.queries.criteria import PageRequest, QuoteFilter
 from oms.application.views import CatalogVersionView, QuoteSummary
 from oms.application.workflow import WorkflowStartRequest
@@ -103,6 +110,21 @@ class UnitOfWork(Protocol):
 
     @property
     def catalogs(self) -> CatalogRepository: ...
+
+    @property
+    def orders(self) -> OrderRepository: ...
+
+    @property
+    def plans(self) -> FulfillmentPlanRepository: ...
+
+    @property
+    def cancellations(self) -> CancellationRepository: ...
+
+    @property
+    def amendments(self) -> AmendmentRepository: ...
+
+    @property
+    def fallout_cases(self) -> FalloutCaseRepository: ...
 
     @property
     def idempotency(self) -> IdempotencyRecords: ...

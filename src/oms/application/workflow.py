@@ -1,18 +1,59 @@
 """Durable requests to the workflow engine, written in the business transaction and relayed to the
 engine after commit (the relay is later work). Only routing context travels as variables: ids and
-the correlation id, never aggregates."""
+the correlation id, never aggregates.
+
+Workflow types are the BPMN process ids; business keys make a start request unique per tenant and
+workflow type, so writing one twice (a redelivered job, a replayed request) starts one process."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
-# The BPMN process id of the quote approval process (the workflow type of its start requests).
-QUOTE_APPROVAL_WORKFLOW = "quote-approval"
+from oms.domain.order.keys import (
+    AmendmentRequestId,
+    CancellationRequestId,
+    InvalidKeyPart,
+    amendment_business_key,
+    cancellation_business_key,
+    fulfillment_business_key,
+)
+from oms.domain.shared.ids import OrderId
+
+# The BPMN process ids (the workflow types of their start requests).
+QUOTE_APPROVAL_WORKFLOW: Final = "quote-approval"
+ORDER_FULFILLMENT_WORKFLOW: Final = "order-fulfillment"
+ORDER_CANCELLATION_WORKFLOW: Final = "order-cancellation"
+ORDER_AMENDMENT_WORKFLOW: Final = "order-amendment"
+FALLOUT_REPAIR_WORKFLOW: Final = "fallout-repair"
 
 
 def quote_approval_business_key(tenant_id: str, quote_id: str, approval_case_id: str) -> str:
     return f"quote:{tenant_id}:{quote_id}:approval:{approval_case_id}"
+
+
+def order_fulfillment_business_key(tenant_id: str, order_id: str) -> str:
+    """``order:{tenantId}:{orderId}:fulfillment``"""
+    return fulfillment_business_key(tenant_id, OrderId(order_id))
+
+
+def order_cancellation_business_key(tenant_id: str, order_id: str, request_id: str) -> str:
+    """``order:{tenantId}:{orderId}:cancellation:{requestId}``"""
+    return cancellation_business_key(tenant_id, OrderId(order_id), CancellationRequestId(request_id))
+
+
+def order_amendment_business_key(tenant_id: str, order_id: str, request_id: str) -> str:
+    """``order:{tenantId}:{orderId}:amendment:{requestId}``"""
+    return amendment_business_key(tenant_id, OrderId(order_id), AmendmentRequestId(request_id))
+
+
+def fallout_repair_business_key(tenant_id: str, case_id: str) -> str:
+    """``fallout:{tenantId}:{falloutCaseId}:repair``"""
+    for what, value in (("tenantId", tenant_id), ("falloutCaseId", case_id)):
+        # ':' separates the parts; an id containing one would make two different keys read alike.
+        if not value or ":" in value:
+            raise InvalidKeyPart(what, value)
+    return f"fallout:{tenant_id}:{case_id}:repair"
 
 
 @dataclass(frozen=True)

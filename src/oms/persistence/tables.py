@@ -16,7 +16,7 @@ TENANT_SETTING: Final = "oms.tenant_id"
 VERSION_TABLE: Final = "oms_alembic_version"
 
 # Every table holding tenant data: each has tenant_id and a forced row-level security policy.
-TENANT_TABLES: Final = (
+CPQ_TENANT_TABLES: Final = (
     "catalog_version",
     "quote",
     "quote_item",
@@ -29,3 +29,17 @@ TENANT_TABLES: Final = (
     "workflow_instance_ref",
     "workflow_message_correlation",
 )
+
+# The order part (migration 0002_order_schema).
+ORDER_TENANT_TABLES: Final = (
+    "product_order",
+    "product_order_item",
+    "fulfillment_plan",
+    "fulfillment_task",
+    "cancel_product_order",
+    "product_order_amendment",
+    "fallout_case",
+    "external_call_attempt",
+)
+
+TENANT_TABLES: Final = (*CPQ_TENANT_TABLES, *ORDER_TENANT_TABLES)

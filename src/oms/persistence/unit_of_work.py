@@ -28,9 +28,14 @@ from oms.application.unit_of_work import UnitOfWorkFactory
 from oms.domain.shared.time import require_utc
 from oms.persistence.idempotency import PostgresIdempotencyRecords
 from oms.persistence.outbox import write_outbox
+from oms.persistence.repositories.amendment import PostgresAmendmentRepository
 from oms.persistence.repositories.approval import PostgresApprovalCaseRepository
 from oms.persistence.repositories.audit import PostgresAuditTrail
+from oms.persistence.repositories.cancellation import PostgresCancellationRepository
 from oms.persistence.repositories.catalog import CatalogCache, PostgresCatalogRepository
+from oms.persistence.repositories.fallout import PostgresFalloutCaseRepository
+from oms.persistence.repositories.fulfillment import PostgresFulfillmentPlanRepository
+from oms.persistence.repositories.order import PostgresOrderRepository
 from oms.persistence.repositories.quote import PostgresQuoteRepository
 from oms.persistence.repositories.workflow import PostgresWorkflowStartRequests
 from oms.persistence.session import Session
@@ -74,6 +79,11 @@ class PostgresUnitOfWork:
         self.quotes = PostgresQuoteRepository(self._session)
         self.approvals = PostgresApprovalCaseRepository(self._session)
         self.catalogs = PostgresCatalogRepository(self._session, self._cache)
+        self.orders = PostgresOrderRepository(self._session)
+        self.plans = PostgresFulfillmentPlanRepository(self._session)
+        self.cancellations = PostgresCancellationRepository(self._session)
+        self.amendments = PostgresAmendmentRepository(self._session)
+        self.fallout_cases = PostgresFalloutCaseRepository(self._session)
         self.idempotency = PostgresIdempotencyRecords(self._session)
         self.audit = PostgresAuditTrail(self._session, self._context)
         self.workflow_starts = PostgresWorkflowStartRequests(self._session, self._context.correlation_id)

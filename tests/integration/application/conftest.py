@@ -10,6 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 from cpq_app_support import ManualClock, TenantDriver, new_tenant_id
+from order_app_support import OrderDriver
 from psycopg_pool import ConnectionPool
 
 from oms.application.commands.catalog import load_demo_catalog
@@ -63,3 +64,14 @@ def other_tenant(uow_factory: PostgresUnitOfWorkFactory, clock: ManualClock) -> 
     driver = TenantDriver(new_tenant_id(), uow_factory, clock)
     load_demo_catalog(uow_factory, driver.id)
     return driver
+
+
+@pytest.fixture
+def orders(tenant: TenantDriver) -> OrderDriver:
+    """Order commands for a fresh tenant with the demo catalog."""
+    return OrderDriver(tenant)
+
+
+@pytest.fixture
+def other_orders(other_tenant: TenantDriver) -> OrderDriver:
+    return OrderDriver(other_tenant)
