@@ -19,11 +19,12 @@ import structlog
 from psycopg_pool import ConnectionPool
 
 from oms.engine.clock import Clock, ControlledClock, SystemClock
-from oms.engine.commands import deployment, incidents, instances, jobs, messages, timers
+from oms.engine.commands import deployment, incidents, instances, jobs, messages, signals, timers
 from oms.engine.commands.deployment import Deployment
 from oms.engine.commands.instances import CreatedInstance
 from oms.engine.commands.jobs import ActivatedJob
 from oms.engine.commands.messages import PublishedMessage
+from oms.engine.commands.signals import BroadcastSignal
 from oms.engine.elements.registry import build_lifecycle
 from oms.engine.errors import InvalidArgumentError
 from oms.engine.keys import KeyGenerator
@@ -48,6 +49,7 @@ class Engine:
             keys=KeyGenerator(pool),
             definitions=DefinitionCache(),
             lifecycle=build_lifecycle(),
+            broadcaster=signals.broadcast_in,
         )
         self.queries = EngineQueries(pool)
         self.search = EngineSearch(pool)
@@ -214,6 +216,13 @@ class Engine:
     ) -> PublishedMessage:
         """Correlate to an open subscription now, or fail with NotFoundError (nothing is buffered)."""
         return messages.correlate_message(self.runtime, name, correlation_key, variables=variables, tenant_id=tenant_id)
+
+    def broadcast_signal(
+        self, name: str, variables: dict[str, Any] | None = None, *, tenant_id: str = "<default>"
+    ) -> BroadcastSignal:
+        """Trigger every signal subscription of the tenant open for ``name`` now (start events, catch
+        events, boundary events, event sub-processes); nothing is buffered."""
+        return signals.broadcast_signal(self.runtime, name, variables=variables, tenant_id=tenant_id)
 
     def resolve_incident(self, incident_key: int) -> None:
         incidents.resolve_incident(self.runtime, incident_key)

@@ -93,6 +93,20 @@ class SubscriptionView:
 
 
 @dataclass(frozen=True)
+class SignalSubscriptionView:
+    """A signal subscription: of an element instance, or (no instance) of a process's start event."""
+
+    key: int
+    signal_name: str
+    bpmn_process_id: str
+    process_definition_key: int
+    process_instance_key: int | None
+    element_instance_key: int | None
+    target_element_id: str
+    state: str
+
+
+@dataclass(frozen=True)
 class RecordView:
     position: int
     key: int
@@ -188,6 +202,16 @@ class EngineQueries:
             "SELECT key, process_instance_key, element_instance_key, target_element_id, message_name,"
             " correlation_key, state FROM engine.message_subscription WHERE process_instance_key = %s ORDER BY key",
             (process_instance_key,),
+        )
+
+    def signal_subscriptions(self, bpmn_process_id: str) -> list[SignalSubscriptionView]:
+        """Every signal subscription of a process id, open or not, oldest first."""
+        return self._all(
+            SignalSubscriptionView,
+            "SELECT key, signal_name, bpmn_process_id, process_definition_key, process_instance_key,"
+            " element_instance_key, target_element_id, state FROM engine.signal_subscription"
+            " WHERE bpmn_process_id = %s ORDER BY key",
+            (bpmn_process_id,),
         )
 
     def records(self, process_instance_key: int | None = None, after_position: int = 0) -> list[RecordView]:

@@ -18,6 +18,8 @@ class ValueType(StrEnum):
     MESSAGE_START_EVENT_SUBSCRIPTION = "MESSAGE_START_EVENT_SUBSCRIPTION"
     TIMER = "TIMER"
     ERROR = "ERROR"
+    SIGNAL = "SIGNAL"
+    SIGNAL_SUBSCRIPTION = "SIGNAL_SUBSCRIPTION"
 
 
 class Intent(StrEnum):
@@ -52,3 +54,5 @@ class Intent(StrEnum):
     DELETED = "DELETED"
     # timer
     TRIGGERED = "TRIGGERED"
+    # signal
+    BROADCASTED = "BROADCASTED"

@@ -13,11 +13,15 @@ from psycopg_pool import ConnectionPool
 
 from oms.engine.clock import Clock
 from oms.engine.keys import KeyGenerator
-from oms.engine.processing.context import ProcessingContext
+from oms.engine.processing.context import ProcessingContext, ThrownSignal
 from oms.engine.processing.lifecycle import Lifecycle
 from oms.engine.state.definitions import DefinitionCache
 
 T = TypeVar("T")
+
+#: Broadcasts a signal in the given transaction (``commands.signals.broadcast_in``, which needs the
+#: runtime itself, so the engine plugs it in).
+SignalBroadcaster = Callable[["Runtime", psycopg.Connection[Any], ThrownSignal], int]
 
 
 @dataclass
@@ -27,6 +31,7 @@ class Runtime:
     keys: KeyGenerator
     definitions: DefinitionCache
     lifecycle: Lifecycle
+    broadcaster: SignalBroadcaster | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection[Any]]:
@@ -43,9 +48,11 @@ class Runtime:
         also_lock: tuple[str, tuple[Any, ...]] | None = None,
         *,
         key_of: str | None = None,
+        focus: int | None = None,
+        focus_of: str | None = None,
     ) -> T:
         """Lock the instance, run ``command`` on it, advance every token, write it all (see
-        ``ProcessingContext.load`` for ``also_lock`` and ``key_of``)."""
+        ``ProcessingContext.load`` for ``also_lock``, ``key_of``, ``focus`` and ``focus_of``)."""
         ctx = ProcessingContext.load(
             conn,
             self.definitions,
@@ -54,16 +61,25 @@ class Runtime:
             self.keys.next_key,
             also_lock,
             key_of=key_of,
+            focus=focus,
+            focus_of=focus_of,
         )
         result = command(ctx)
+        self.run_and_flush(ctx)
+        return result
+
+    def run_and_flush(self, ctx: ProcessingContext) -> None:
+        """Advance every token, write it all, then do the follow-ups in the same transaction: tell a
+        parent that its called instance ended, broadcast the signals thrown."""
         self.lifecycle.run(ctx)
         ctx.flush()
         for ended in ctx.parent_notifications:  # a called instance ended: its parent learns it now
             self.on_instance(
-                conn, ended.process_instance_key, partial(self.lifecycle.deliver_to_call_activity, ended=ended)
+                ctx.conn,
+                ended.process_instance_key,
+                partial(self.lifecycle.deliver_to_call_activity, ended=ended),
+                focus=ended.element_instance_key,
             )
-        return result
-
-    def run_and_flush(self, ctx: ProcessingContext) -> None:
-        self.lifecycle.run(ctx)
-        ctx.flush()
+        for signal in ctx.thrown_signals:
+            assert self.broadcaster is not None, "set by the engine"
+            self.broadcaster(self, ctx.conn, signal)

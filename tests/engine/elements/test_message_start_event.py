@@ -4,6 +4,7 @@ while an instance started with the same correlation key is active, once per proc
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 
@@ -129,6 +130,21 @@ def test_a_process_with_only_a_message_start_event_cannot_be_created_directly(
     # when / then
     with pytest.raises(InvalidArgumentError, match="no none start event"):
         process_test.create_instance(process_id)
+
+
+def test_a_message_buffered_before_the_deployment_does_not_start_an_instance(process_test: ProcessTestHarness) -> None:
+    # given: a message with a time to live, published before any process starts by it (Zeebe: messages
+    # published before the process was deployed are not correlated to its message start event)
+    process_id, message = unique_id("msg-start-earlier"), unique_id("order-received")
+    process_test.publish_message(message, "o-1", time_to_live=timedelta(hours=1))
+    # when
+    process_test.deploy(_started_by(process_id, message, job_type=f"{process_id}.handle"))
+    process_test.run_until_idle()
+    # then: nothing started; a message published now does start one
+    assert process_test.engine.queries.process_instances(process_id) == []
+    published = process_test.engine.publish_message(message, "o-2")
+    (instance_key,) = published.correlated_process_instance_keys
+    process_test.assert_that(instance_key).is_waiting_at_elements("handle")
 
 
 def test_racing_duplicate_messages_start_one_instance(

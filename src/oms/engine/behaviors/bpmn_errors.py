@@ -1,10 +1,14 @@
 """Throwing a BPMN error: the nearest error catch event around the thrower gets it, else an incident.
-Throwing an escalation: the same walk, but an uncaught escalation is no incident."""
+Throwing an escalation: the same walk, but an uncaught escalation is no incident.
+
+Both walk out of a called instance into its ancestors (``ancestors``): the instance tells its call
+activity, which throws again there, and so on up to the instance whose scopes catch it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from oms.engine.behaviors.ancestors import caught_by_ancestors
 from oms.engine.bpmn.model import Element, EventKind
 from oms.engine.processing.context import CalledInstanceEnded, ProcessingContext
 from oms.engine.processing.failure import ErrorType, Failure
@@ -31,36 +35,6 @@ def find_catch_event(
     return None
 
 
-def _caught_by_parent(ctx: ProcessingContext, code: str) -> bool:
-    """Whether the parent (of a called instance) catches ``code`` around its call activity: by the
-    model, walking from the call activity out through its flow scopes."""
-    call_activity_key = ctx.instance.parent_element_instance_key
-    if call_activity_key is None:
-        return False
-    if ctx.parent_ctx is not None:
-        process = ctx.parent_ctx.process
-        element = ctx.parent_ctx.element_instance(call_activity_key).element
-    else:
-        row = ctx.conn.execute(
-            "SELECT e.element_id, p.process_definition_key FROM engine.element_instance e"
-            " JOIN engine.process_instance p ON p.key = e.process_instance_key WHERE e.key = %s",
-            (call_activity_key,),
-        ).fetchone()
-        if row is None or ctx.definitions is None:
-            return False
-        process = ctx.definitions.get(ctx.conn, int(row[1])).process
-        element = process.element(row[0])
-    current: Element | None = element
-    while current is not None:
-        events = process.boundary_events(current)
-        if current is not element:
-            events = [*process.event_sub_process_starts(current), *events]
-        if _match(events, code) is not None:
-            return True
-        current = process.elements.get(current.flow_scope_id) if current.flow_scope_id is not None else None
-    return False
-
-
 def _match(events: list[Element], code: str) -> Element | None:
     catch_all: Element | None = None
     for event in events:
@@ -82,8 +56,9 @@ def throw_error(
     variables: dict[str, Any] | None = None,
 ) -> Failure | None:
     found = find_catch_event(ctx, thrower, code)
-    if found is None and _caught_by_parent(ctx, code):
-        # Not caught in this (called) instance but by its call activity's scopes: it ends here.
+    if found is None and caught_by_ancestors(ctx, lambda events: _match(events, code)) is not None:
+        # Not caught in this (called) instance but by an ancestor: it ends here, and its call activity
+        # throws the error again (in the parent, which may in turn end and hand it further up).
         lifecycle.terminate_element(ctx, ctx.element_instance(ctx.instance.key))
         parent_key, call_activity_key = (
             ctx.instance.parent_process_instance_key,
@@ -120,14 +95,29 @@ def _match_escalation(events: list[Element], code: str) -> Element | None:
     return catch_all
 
 
-def throw_escalation(lifecycle: Lifecycle, ctx: ProcessingContext, thrower: ElementInstance, code: str) -> bool:
+def throw_escalation(
+    lifecycle: Lifecycle,
+    ctx: ProcessingContext,
+    thrower: ElementInstance,
+    code: str,
+    *,
+    at_call_activity: bool = False,
+) -> bool:
     """Throw an escalation from ``thrower``: the nearest escalation catch event of an enclosing scope
     (event sub-process starts, then boundary events of the enclosing sub-processes; exact code before
-    catch-all) is triggered. Unlike an error, an uncaught escalation is no incident. Returns whether
-    the thrower goes on: False when an interrupting catch event ended it."""
+    catch-all) is triggered; ``at_call_activity``: thrown again at a call activity for its child, whose
+    own boundary events come first. Not caught in this instance, it goes to the call activity of the
+    nearest ancestor that catches it. Unlike an error, an uncaught escalation is no incident. Returns
+    whether the thrower goes on: False when an interrupting catch event ended it (or will: an
+    ancestor's ends this called instance)."""
     current: ElementInstance | None = (
         ctx.elements.get(thrower.flow_scope_key) if thrower.flow_scope_key is not None else None
     )
+    if at_call_activity:
+        found = _match_escalation(ctx.process.boundary_events(thrower.element), code)
+        if found is not None:
+            lifecycle.trigger_boundary(ctx, thrower, found, {})
+            return thrower.is_live
     while current is not None:
         element = current.element
         for events in (ctx.process.event_sub_process_starts(element), ctx.process.boundary_events(element)):
@@ -140,4 +130,10 @@ def throw_escalation(lifecycle: Lifecycle, ctx: ProcessingContext, thrower: Elem
                 lifecycle.trigger_event_sub_process(ctx, current, found, {})
             return thrower.is_live
         current = ctx.elements.get(current.flow_scope_key) if current.flow_scope_key is not None else None
-    return True
+    caught = caught_by_ancestors(ctx, lambda events: _match_escalation(events, code))
+    if caught is None:
+        return True
+    parent_key, call_activity_key = ctx.instance.parent_process_instance_key, ctx.instance.parent_element_instance_key
+    assert parent_key is not None and call_activity_key is not None
+    lifecycle.notify_parent(ctx, CalledInstanceEnded(parent_key, call_activity_key, {}, escalation_code=code))
+    return not caught.interrupting

@@ -1,5 +1,6 @@
-"""Message subscriptions and timers that an element instance owns (its own, its boundary events',
-or an event-based gateway's targets), and how they are closed.
+"""Message and signal subscriptions and timers that an element instance owns (its own, its boundary
+events', its event sub-processes' start events, or an event-based gateway's targets), and how they
+are closed.
 
 Opening a message subscription checks the message buffer under an advisory lock on the message
 name and correlation key; publishing takes the same lock, so a message published while a
@@ -40,6 +41,7 @@ class _Planned:
     kind: EventKind
     name: str | None = None
     correlation_key: str | None = None
+    signal_name: str | None = None
     due: datetime | None = None
     repetitions: int | None = None
     interval_spec: str | None = None
@@ -105,10 +107,18 @@ def subscribe(
                 return schedule
             due, repetitions, spec = schedule
             planned.append(_Planned(event, EventKind.TIMER, due=due, repetitions=repetitions, interval_spec=spec))
+        elif event.signal is not None:
+            name = evaluate_string(ctx, event.signal.name, scope, "signal name", ErrorType.EXTRACT_VALUE_ERROR)
+            if isinstance(name, Failure):
+                return name
+            planned.append(_Planned(event, EventKind.SIGNAL, signal_name=name))
     for plan in planned:
         if plan.kind is EventKind.TIMER:
             assert plan.due is not None
             create_timer(ctx, owner, plan.target.id, plan.due, plan.repetitions, plan.interval_spec)
+        elif plan.kind is EventKind.SIGNAL:
+            assert plan.signal_name is not None
+            _open_signal_subscription(ctx, owner, plan.target, plan.signal_name)
         else:
             assert plan.name is not None and plan.correlation_key is not None
             _open_message_subscription(ctx, owner, plan.target, plan.name, plan.correlation_key)
@@ -199,6 +209,35 @@ def _open_message_subscription(
         ctx.pending_messages.append(PendingMessage(owner.key, target.id, message_key, dict(buffered[1] or {}), key))
 
 
+def _open_signal_subscription(ctx: ProcessingContext, owner: ElementInstance, target: Element, name: str) -> None:
+    """Signals are never buffered: the subscription hears only broadcasts made while it is open."""
+    key = ctx.next_key()
+    definition = ctx.definition
+    ctx.writes.insert(
+        "signal_subscription",
+        (
+            key,
+            name,
+            definition.key,
+            definition.bpmn_process_id,
+            ctx.instance.key,
+            owner.key,
+            target.id,
+            target.interrupting,
+            "OPEN",
+            ctx.now,
+            ctx.instance.tenant_id,
+        ),
+    )
+    ctx.record(
+        ValueType.SIGNAL_SUBSCRIPTION,
+        Intent.CREATED,
+        key,
+        target.id,
+        {"signalName": name, "elementInstanceKey": owner.key},
+    )
+
+
 def release_pending_message(ctx: ProcessingContext, message: PendingMessage) -> None:
     """The subscriber of a buffered message ended before the message reached it: give the message
     back (another instance of the process may take it) and close the subscription that took it."""
@@ -221,10 +260,11 @@ def release_pending_message(ctx: ProcessingContext, message: PendingMessage) -> 
 def close_subscriptions_of(
     ctx: ProcessingContext, owner: ElementInstance, only_targets: Collection[str] | None = None
 ) -> None:
-    """Close every open message subscription and active timer owned by ``owner`` (with
+    """Close every open message or signal subscription and active timer owned by ``owner`` (with
     ``only_targets``, only those that trigger one of these elements)."""
     if not owns_subscriptions(owner.element):
         return
+    with_signals = _may_own_signal_subscriptions(ctx, owner.element)
     targets = None if only_targets is None else list(only_targets)
     # Opened in this command: close them before they are written, and say so in the record log.
     for index, row in enumerate(ctx.writes.inserts["timer"]):
@@ -240,6 +280,16 @@ def close_subscriptions_of(
                 row[0],
                 row[3],
                 {"messageName": row[6], "elementInstanceKey": owner.key},
+            )
+    for index, row in enumerate(ctx.writes.inserts["signal_subscription"] if with_signals else ()):
+        if row[5] == owner.key and row[8] == "OPEN" and (targets is None or row[6] in targets):
+            ctx.writes.inserts["signal_subscription"][index] = (*row[:8], "DELETED", *row[9:])
+            ctx.record(
+                ValueType.SIGNAL_SUBSCRIPTION,
+                Intent.DELETED,
+                row[0],
+                row[6],
+                {"signalName": row[1], "elementInstanceKey": owner.key},
             )
     if owner.is_new:
         return
@@ -257,6 +307,17 @@ def close_subscriptions_of(
             " RETURNING key, target_element_id, message_name",
             (ctx.instance.key, owner.key, targets, targets),
         )
+        signals = (
+            ctx.conn.execute(
+                "UPDATE engine.signal_subscription SET state = 'DELETED' WHERE process_instance_key = %s"
+                " AND element_instance_key = %s AND state = 'OPEN'"
+                " AND (%s::text[] IS NULL OR target_element_id = ANY(%s::text[]))"
+                " RETURNING key, target_element_id, signal_name",
+                (ctx.instance.key, owner.key, targets, targets),
+            )
+            if with_signals
+            else None
+        )
     for key, target in timers.fetchall():
         ctx.record(ValueType.TIMER, Intent.CANCELED, int(key), target, {"elementInstanceKey": owner.key})
     for key, target, name in subscriptions.fetchall():
@@ -267,6 +328,24 @@ def close_subscriptions_of(
             target,
             {"messageName": name, "elementInstanceKey": owner.key},
         )
+    for key, target, name in signals.fetchall() if signals is not None else ():
+        ctx.record(
+            ValueType.SIGNAL_SUBSCRIPTION,
+            Intent.DELETED,
+            int(key),
+            target,
+            {"signalName": name, "elementInstanceKey": owner.key},
+        )
+
+
+def _may_own_signal_subscriptions(ctx: ProcessingContext, element: Element) -> bool:
+    """Whether any event ``element`` subscribes to is a signal: most elements never own one, and
+    then closing them costs no statement."""
+    events: list[Element] = [element, *ctx.process.boundary_events(element)]
+    events += ctx.process.event_sub_process_starts(element)
+    if element.type is ElementType.EVENT_BASED_GATEWAY:
+        events += [ctx.process.element(flow.target_id) for flow in ctx.process.outgoing_flows(element)]
+    return any(event.signal is not None for event in events)
 
 
 def owns_subscriptions(element: Element) -> bool:
@@ -276,5 +355,6 @@ def owns_subscriptions(element: Element) -> bool:
         or bool(element.event_sub_process_ids)
         or element.message is not None
         or element.timer is not None
+        or element.signal is not None
         or (element.type is ElementType.EVENT_BASED_GATEWAY)
     )

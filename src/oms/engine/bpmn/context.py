@@ -46,6 +46,7 @@ class ParseContext:
     messages: Mapping[str, XmlElement] = field(default_factory=dict)
     errors: Mapping[str, XmlElement] = field(default_factory=dict)
     escalations: Mapping[str, XmlElement] = field(default_factory=dict)
+    signals: Mapping[str, XmlElement] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def report(self, at: At, message: str) -> None:

@@ -51,6 +51,7 @@ class EventKind(StrEnum):
     TIMER = "timer"
     ERROR = "error"
     ESCALATION = "escalation"
+    SIGNAL = "signal"
     TERMINATE = "terminate"
 
 
@@ -125,6 +126,13 @@ class EscalationDefinition:
 
 
 @dataclass(frozen=True)
+class SignalDefinition:
+    """A ``bpmn:signal`` an event refers to: caught or thrown by name (no correlation key)."""
+
+    name: Expression
+
+
+@dataclass(frozen=True)
 class CalledElement:
     """``zeebe:calledElement`` of a call activity."""
 
@@ -174,6 +182,7 @@ class Element:
     timer: TimerDefinition | None = None
     error: ErrorDefinition | None = None
     escalation: EscalationDefinition | None = None
+    signal: SignalDefinition | None = None
     #: Boundary events attached to this activity, in document order.
     boundary_event_ids: tuple[str, ...] = ()
     #: For a boundary event: the activity it is attached to.

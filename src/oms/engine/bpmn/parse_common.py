@@ -11,6 +11,7 @@ from oms.engine.bpmn.model import (
     EscalationDefinition,
     MessageDefinition,
     MultiInstance,
+    SignalDefinition,
     VariableMapping,
 )
 from oms.engine.bpmn.xml_support import (
@@ -39,7 +40,7 @@ UNSUPPORTED_KINDS = frozenset(
     {
         "userTask", "complexGateway", "transaction",
         "adHocSubProcess", "standardLoopCharacteristics",
-        "signalEventDefinition", "compensateEventDefinition",
+        "compensateEventDefinition",
         "conditionalEventDefinition", "linkEventDefinition", "cancelEventDefinition",
         "implicitThrowEvent", "choreographyTask", "subChoreography", "callChoreography",
     }
@@ -197,6 +198,23 @@ def parse_escalation_ref(
     if catching and not code.is_static:
         ctx.report(at, f"escalation '{ref}' escalationCode of a catching event must be static, not FEEL")
     return EscalationDefinition(code=code)
+
+
+def parse_signal_ref(definition: XmlElement, at: At, ctx: ParseContext) -> SignalDefinition | None:
+    """Resolve ``signalRef`` of a signal event definition to the signal's name (static or FEEL)."""
+    ref = attribute(definition, "signalRef")
+    if ref is None:
+        ctx.report(at, "signalRef is missing: a bpmn:signal must be referenced")
+        return None
+    signal = ctx.signals.get(ref)
+    if signal is None:
+        ctx.report(at, f"signalRef '{ref}' does not point to a bpmn:signal")
+        return None
+    name_text = attribute(signal, "name")
+    if name_text is None:
+        ctx.report(at, f"signal '{ref}' has no name")
+        return None
+    return SignalDefinition(name=ctx.expression(name_text, at, f"signal '{ref}' name"))
 
 
 def parse_multi_instance(element: XmlElement, ctx: ParseContext) -> MultiInstance | None:

@@ -1,5 +1,5 @@
 """Parsers for events: start, end, intermediate catch/throw and boundary events, and the
-event definitions (message, timer, error, escalation, terminate) they carry."""
+event definitions (message, timer, error, escalation, signal, terminate) they carry."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from oms.engine.bpmn.parse_common import (
     parse_escalation_ref,
     parse_io_mapping,
     parse_message_ref,
+    parse_signal_ref,
 )
 from oms.engine.bpmn.timers import parse_static_timer
 from oms.engine.bpmn.xml_support import XmlElement, attribute, bpmn_children, local_name, text_of
@@ -23,6 +24,7 @@ _EVENT_KINDS: dict[str, EventKind] = {
     "timerEventDefinition": EventKind.TIMER,
     "errorEventDefinition": EventKind.ERROR,
     "escalationEventDefinition": EventKind.ESCALATION,
+    "signalEventDefinition": EventKind.SIGNAL,
     "terminateEventDefinition": EventKind.TERMINATE,
 }
 #: Event children besides definitions; data associations are ignored like on activities.
@@ -93,6 +95,9 @@ def parse_start_event(element: XmlElement, scope_id: str, ctx: ParseContext) -> 
         if timer is not None and not timer.expression.is_static:
             ctx.report(at, "timer start event: the timer must be static, not FEEL")
         return replace(base, event=EventKind.TIMER, timer=timer)
+    if definition.kind is EventKind.SIGNAL:
+        # A process-level one must have a static name (checked with the scope, in validation).
+        return replace(base, event=EventKind.SIGNAL, signal=parse_signal_ref(definition.element, at, ctx))
     _refuse(element, definition, ctx)
     return None
 
@@ -109,6 +114,8 @@ def parse_end_event(element: XmlElement, scope_id: str, ctx: ParseContext) -> El
     if definition.kind is EventKind.ESCALATION:
         escalation = parse_escalation_ref(definition.element, At.of(element), ctx, catching=False)
         return replace(base, event=EventKind.ESCALATION, escalation=escalation)
+    if definition.kind is EventKind.SIGNAL:
+        return replace(base, event=EventKind.SIGNAL, signal=parse_signal_ref(definition.element, At.of(element), ctx))
     if definition.kind is EventKind.TERMINATE:
         return replace(base, event=EventKind.TERMINATE)
     _refuse(element, definition, ctx)
@@ -121,7 +128,7 @@ def parse_intermediate_catch_event(element: XmlElement, scope_id: str, ctx: Pars
     base = replace(base_element(element, ElementType.INTERMEDIATE_CATCH_EVENT, scope_id), outputs=outputs)
     at = At.of(element)
     if definition is None:
-        ctx.report(at, "intermediate catch event needs a message or timer event definition")
+        ctx.report(at, "intermediate catch event needs a message, timer or signal event definition")
         return base
     if definition.kind is EventKind.MESSAGE:
         message = parse_message_ref(definition.element, at, ctx)
@@ -131,6 +138,8 @@ def parse_intermediate_catch_event(element: XmlElement, scope_id: str, ctx: Pars
         if timer is not None and timer.kind is TimerKind.CYCLE:
             ctx.report(at, "intermediate timer catch event must have a timeDuration or a timeDate, not a timeCycle")
         return replace(base, event=EventKind.TIMER, timer=timer)
+    if definition.kind is EventKind.SIGNAL:
+        return replace(base, event=EventKind.SIGNAL, signal=parse_signal_ref(definition.element, at, ctx))
     _refuse(element, definition, ctx)
     return None
 
@@ -146,6 +155,8 @@ def parse_intermediate_throw_event(element: XmlElement, scope_id: str, ctx: Pars
     if definition.kind is EventKind.ESCALATION:
         escalation = parse_escalation_ref(definition.element, At.of(element), ctx, catching=False)
         return replace(base, event=EventKind.ESCALATION, escalation=escalation)
+    if definition.kind is EventKind.SIGNAL:
+        return replace(base, event=EventKind.SIGNAL, signal=parse_signal_ref(definition.element, At.of(element), ctx))
     _refuse(element, definition, ctx)
     return None
 
@@ -165,7 +176,7 @@ def parse_boundary_event(element: XmlElement, scope_id: str, ctx: ParseContext) 
         interrupting=interrupting,
     )
     if definition is None:
-        ctx.report(at, "boundary event needs an error, timer or message event definition")
+        ctx.report(at, "boundary event needs an error, escalation, timer, message or signal event definition")
         return base
     if definition.kind is EventKind.ERROR:
         if not interrupting:
@@ -185,6 +196,8 @@ def parse_boundary_event(element: XmlElement, scope_id: str, ctx: ParseContext) 
         return replace(base, event=EventKind.TIMER, timer=timer)
     if definition.kind is EventKind.MESSAGE:
         return replace(base, event=EventKind.MESSAGE, message=parse_message_ref(definition.element, at, ctx))
+    if definition.kind is EventKind.SIGNAL:
+        return replace(base, event=EventKind.SIGNAL, signal=parse_signal_ref(definition.element, at, ctx))
     _refuse(element, definition, ctx)
     return None
 

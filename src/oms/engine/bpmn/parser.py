@@ -123,6 +123,7 @@ def parse_bpmn(xml: bytes, resource_name: str = "process.bpmn") -> list[Process]
         messages=_root_elements(root, "message"),
         errors=_root_elements(root, "error"),
         escalations=_root_elements(root, "escalation"),
+        signals=_root_elements(root, "signal"),
     )
     check_unique_ids(root, ctx)
     executable: list[XmlElement] = []

@@ -119,6 +119,9 @@ def _check_start_events(process: Process, ctx: ParseContext) -> None:
                 ctx.report(_at(event), "escalation start events are only allowed in an event sub-process")
             elif event.event is not EventKind.NONE and not is_process:
                 ctx.report(_at(event), f"unsupported element startEvent with {event.event.value} in a sub-process")
+            elif event.signal is not None and not event.signal.name.is_static:
+                # Registered at deploy, before any variable exists to evaluate it with.
+                ctx.report(_at(event), "signal start event: the signal name must be static, not FEEL")
 
 
 def _check_event_sub_process(container: Element, starts: list[Element], ctx: ParseContext) -> None:
@@ -128,7 +131,7 @@ def _check_event_sub_process(container: Element, starts: list[Element], ctx: Par
         ctx.report(_at(container), f"event sub-process must have exactly one start event, found {len(starts)}")
     for event in starts:
         if event.event is EventKind.NONE:
-            ctx.report(_at(event), "event sub-process start event needs a message, timer or error event definition")
+            ctx.report(_at(event), "event sub-process start event needs an event definition (message, timer, signal…)")
 
 
 def _check_flow_scope(process: Process, flow: SequenceFlow, ctx: ParseContext) -> None:
@@ -187,9 +190,9 @@ def _check_event_based_gateway(
         if target is None:
             continue  # unknown or unsupported target: already reported
         is_catch = target.type is ElementType.INTERMEDIATE_CATCH_EVENT
-        if not is_catch or target.event not in (EventKind.MESSAGE, EventKind.TIMER):
+        if not is_catch or target.event not in (EventKind.MESSAGE, EventKind.TIMER, EventKind.SIGNAL):
             ctx.report(
                 At(gateway.id, flow.line),
-                f"event-based gateway: flow '{flow.id}' must lead to a message or timer intermediate "
+                f"event-based gateway: flow '{flow.id}' must lead to a message, timer or signal intermediate "
                 f"catch event, not to '{target.id}'",
             )

@@ -12,6 +12,7 @@ import psycopg
 
 from oms.engine.bpmn.errors import BpmnValidationError
 from oms.engine.bpmn.parser import parse_bpmn
+from oms.engine.commands.signals import register_signal_start_events
 from oms.engine.commands.start_events import register_start_events
 from oms.engine.errors import DeploymentRejectedError, InvalidArgumentError
 from oms.engine.processing.writes import append_record
@@ -120,6 +121,7 @@ def deploy(
                     },
                 )
                 register_start_events(conn, process, key, tenant_id, now, next_key)
+                register_signal_start_events(conn, process, key, tenant_id, now, next_key)
                 deployed.append(DeployedProcess(key, process.id, version, name, tenant_id, True))
         append_record(
             conn,

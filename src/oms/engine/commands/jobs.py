@@ -153,7 +153,7 @@ def complete_job(runtime: Runtime, job_key: int, variables: dict[str, Any] | Non
             ctx.record(ValueType.JOB, Intent.COMPLETED, job_key, element_id, {"type": job_type, "variables": values})
             runtime.lifecycle.job_completed(ctx, ctx.element_instance(int(element_instance_key)), values)
 
-        runtime.on_instance(conn, job_key, complete, (_LOCK_JOB, (job_key,)), key_of="job")
+        runtime.on_instance(conn, job_key, complete, (_LOCK_JOB, (job_key,)), key_of="job", focus_of="job")
 
 
 def fail_job(
@@ -200,7 +200,7 @@ def fail_job(
                 message = error_message or "No more retries left."
                 raise_incident(ctx, instance, Failure(ErrorType.JOB_NO_RETRIES, message), job_key=job_key)
 
-        runtime.on_instance(conn, job_key, fail, (_LOCK_JOB, (job_key,)), key_of="job")
+        runtime.on_instance(conn, job_key, fail, (_LOCK_JOB, (job_key,)), key_of="job", focus_of="job")
 
 
 def throw_error(
@@ -243,7 +243,7 @@ def throw_error(
             if failure is not None:
                 raise_incident(ctx, instance, failure, job_key=job_key)
 
-        runtime.on_instance(conn, job_key, throw, (_LOCK_JOB, (job_key,)), key_of="job")
+        runtime.on_instance(conn, job_key, throw, (_LOCK_JOB, (job_key,)), key_of="job", focus_of="job")
 
 
 def update_job_retries(runtime: Runtime, job_key: int, retries: int) -> None:

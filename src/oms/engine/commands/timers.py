@@ -17,17 +17,19 @@ def fire_due_timers(runtime: Runtime, limit: int = 200) -> int:
     now = runtime.clock.now()
     with runtime.pool.connection() as conn:
         due = conn.execute(
-            "SELECT key, process_instance_key FROM engine.timer WHERE state = 'ACTIVE' AND due_date <= %s"
-            " ORDER BY due_date, key LIMIT %s",
+            "SELECT key, process_instance_key, element_instance_key FROM engine.timer WHERE state = 'ACTIVE'"
+            " AND due_date <= %s ORDER BY due_date, key LIMIT %s",
             (now, limit),
         ).fetchall()
     fired = 0
-    for timer_key, instance_key in due:
+    for timer_key, instance_key, owner_key in due:
         if instance_key is None:  # a timer start event: it belongs to the process definition
             fired += fire_start_timer(runtime, int(timer_key))
             continue
         with runtime.transaction() as conn:
-            fired += runtime.on_instance(conn, int(instance_key), partial(_fire, runtime, timer_key=int(timer_key)))
+            # A timer's owner never changes: only its scope chain is loaded (the rest on demand).
+            fire = partial(_fire, runtime, timer_key=int(timer_key))
+            fired += runtime.on_instance(conn, int(instance_key), fire, focus=int(owner_key))
     return fired
 
 

@@ -4,13 +4,14 @@ version) as a child of this element instance, and wait for it.
 The child gets every variable the call activity sees (after its input mappings) as its own
 variables. When it completes, its root variables come back like a job's (all of them with
 ``propagateAllChildVariables``, else only through the output mappings). An error the child does
-not catch but the parent does is thrown at the call activity. Terminating the call activity
+not catch but an ancestor does is thrown at the call activity; so is an escalation (the child goes on
+unless the catch event interrupts). Terminating the call activity
 (boundary event, cancel) terminates the child. An unknown process id is a CALLED_ELEMENT_ERROR.
 """
 
 from __future__ import annotations
 
-from oms.engine.behaviors.bpmn_errors import throw_error
+from oms.engine.behaviors.bpmn_errors import throw_error, throw_escalation
 from oms.engine.behaviors.expressions import evaluate_string
 from oms.engine.behaviors.subscriptions import close_subscriptions_of, subscribe
 from oms.engine.behaviors.variable_mappings import apply_inputs, apply_outputs
@@ -41,6 +42,9 @@ class CallActivityBehavior(ElementBehaviorBase):
     ) -> Failure | None:
         if ended.error_code is not None:
             return throw_error(self.lifecycle, ctx, instance, ended.error_code, ended.error_message, ended.variables)
+        if ended.escalation_code is not None:
+            throw_escalation(self.lifecycle, ctx, instance, ended.escalation_code, at_call_activity=True)
+            return None
         called = instance.element.called_element
         assert called is not None, "validated at deploy"
         if instance.element.outputs:  # the outputs decide what leaves, evaluated over the child's variables

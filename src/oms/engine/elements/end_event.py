@@ -1,10 +1,12 @@
 """End events: none (consume the token), error (throw a BPMN error), escalation (throw an
-escalation, then end like a none end event unless it was interrupted), terminate (end the scope)."""
+escalation, then end like a none end event unless it was interrupted), signal (broadcast a signal,
+then end like a none end event), terminate (end the scope)."""
 
 from __future__ import annotations
 
 from oms.engine.behaviors.bpmn_errors import throw_error, throw_escalation
 from oms.engine.behaviors.expressions import evaluate_string
+from oms.engine.behaviors.signals import throw_signal
 from oms.engine.behaviors.variable_mappings import apply_inputs, apply_outputs
 from oms.engine.bpmn.model import EventKind
 from oms.engine.elements.base import ElementBehaviorBase
@@ -34,6 +36,8 @@ class EndEventBehavior(ElementBehaviorBase):
                 return code
             if not throw_escalation(self.lifecycle, ctx, instance, code):
                 return None  # an interrupting catch event ended it
+        if element.event is EventKind.SIGNAL and (failure := throw_signal(ctx, instance)):
+            return failure
         self.lifecycle.activated(ctx, instance)
         self.lifecycle.complete_element(ctx, instance)
         return None

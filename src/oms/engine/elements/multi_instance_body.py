@@ -99,7 +99,7 @@ class MultiInstanceBodyBehavior(ElementBehaviorBase):
                 ctx.set_variable(scope.key, ACTIVE, 1)
                 self._start_inner(ctx, scope, loop, completed, items[completed])
                 return None
-        if not ctx.live_children(scope.key):
+        if not ctx.has_live_children(scope.key):  # without loading the siblings
             self.lifecycle.complete_element(ctx, scope)
         return None
 

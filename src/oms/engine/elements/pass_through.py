@@ -1,11 +1,12 @@
 """Elements that do nothing but pass the token on: none start and intermediate throw events
-(an escalation throw event throws its escalation first),
+(an escalation or signal throw event throws its escalation or signal first),
 undefined tasks and manual tasks. Their input/output mappings still apply."""
 
 from __future__ import annotations
 
 from oms.engine.behaviors.bpmn_errors import throw_escalation
 from oms.engine.behaviors.expressions import evaluate_string
+from oms.engine.behaviors.signals import throw_signal
 from oms.engine.behaviors.variable_mappings import apply_inputs, apply_outputs
 from oms.engine.bpmn.model import ElementType, EventKind
 from oms.engine.elements.base import ElementBehaviorBase
@@ -27,6 +28,9 @@ class PassThroughBehavior(ElementBehaviorBase):
                 return code
             if not throw_escalation(self.lifecycle, ctx, instance, code):
                 return None  # an interrupting catch event ended it
+        signals = element.type is ElementType.INTERMEDIATE_THROW_EVENT and element.event is EventKind.SIGNAL
+        if signals and (failure := throw_signal(ctx, instance)):
+            return failure
         self.lifecycle.activated(ctx, instance)
         self.lifecycle.complete_element(ctx, instance)
         return None

@@ -17,6 +17,14 @@ from psycopg.types.json import Jsonb
 
 from oms.engine.bpmn.model import Element, Process
 from oms.engine.errors import NotFoundError
+from oms.engine.processing.scope_loading import (
+    add_variables,
+    element_instances,
+    element_sql,
+    fetch_children,
+    has_other_live_child,
+    variable_sql,
+)
 from oms.engine.processing.state import (
     ACTIVATING,
     FINAL_STATES,
@@ -40,14 +48,26 @@ _INTENT_FOR_STATE = {
 
 @dataclass(frozen=True)
 class CalledInstanceEnded:
-    """A called (child) instance completed, or threw an error its parent catches: what the call
-    activity ``element_instance_key`` of instance ``process_instance_key`` is told."""
+    """A called (child) instance completed, threw an error an ancestor catches, or threw an escalation
+    an ancestor catches (the child may go on): what the call activity ``element_instance_key`` of
+    instance ``process_instance_key`` is told."""
 
     process_instance_key: int
     element_instance_key: int
     variables: dict[str, Any]
     error_code: str | None = None
     error_message: str = ""
+    escalation_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ThrownSignal:
+    """A signal an element threw (or the API broadcast): broadcast once the thrower's command is
+    written, like Zeebe's follow-up SIGNAL BROADCAST command."""
+
+    name: str
+    variables: dict[str, Any]
+    tenant_id: str
 
 
 @dataclass(frozen=True)
@@ -92,8 +112,14 @@ class ProcessingContext:
         self.completion_conditions_met: set[int] = set()
         #: What to tell the parent's call activity once this command is written.
         self.parent_notifications: list[CalledInstanceEnded] = []
+        #: Signals thrown in this command (and in called instances run inside it), broadcast after it.
+        self.thrown_signals: list[ThrownSignal] = []
         #: The row a command asked ``load`` to lock along with the instance (see ``also_lock``).
         self.locked_row: tuple[Any, ...] | None = None
+        #: Only a scope chain was loaded (``load``'s ``focus``): other scopes' children are loaded
+        #: when asked for, once (``children_loaded``).
+        self.partial = False
+        self.children_loaded: set[int] = set()
 
     # ----------------------------------------------------------------------------- loading
 
@@ -108,32 +134,33 @@ class ProcessingContext:
         also_lock: tuple[str, tuple[Any, ...]] | None = None,
         *,
         key_of: str | None = None,
+        focus: int | None = None,
+        focus_of: str | None = None,
     ) -> ProcessingContext:
         """Lock the process instance and load its live element instances and their variables, in one
         round trip. ``also_lock`` is a query for a row of the instance that the command needs locked
         too (a job, an incident…), whose row lands in ``ctx.locked_row``. With ``key_of`` (a table such
         as ``job``), ``process_instance_key`` is the key of a row of that table and the instance is
-        the one that row belongs to, which saves a round trip to look it up first."""
+        the one that row belongs to, which saves a round trip to look it up first.
+
+        With ``focus`` (an element instance key), or ``focus_of`` (a table whose row, keyed like
+        ``key_of``, names the element instance), only the scope chain of that element instance is
+        loaded; the children of a scope are loaded when asked for (``live_children``)."""
         ref = "%s" if key_of is None else f"(SELECT process_instance_key FROM engine.{key_of} WHERE key = %s)"
         params = (process_instance_key,)
+        focus_ref, scope_params = None, params
+        if focus is not None:
+            focus_ref, scope_params = "%s", (focus,)
+        elif focus_of is not None:
+            focus_ref = f"(SELECT element_instance_key FROM engine.{focus_of} WHERE key = %s)"
         with conn.pipeline():
             pi_cur = conn.execute(
                 "SELECT process_definition_key, state, tenant_id, start_date, parent_process_instance_key,"
                 f" parent_element_instance_key, key FROM engine.process_instance WHERE key = {ref} FOR UPDATE",
                 params,
             )
-            ei_cur = conn.execute(
-                "SELECT key, element_id, flow_scope_key, state, start_date, joins, element_type"
-                f" FROM engine.element_instance WHERE process_instance_key = {ref}"
-                " AND state NOT IN ('COMPLETED', 'TERMINATED')",
-                params,
-            )
-            var_cur = conn.execute(
-                "SELECT v.scope_key, v.name, v.value, v.key FROM engine.variable v"
-                " JOIN engine.element_instance e ON e.key = v.scope_key"
-                f" WHERE v.process_instance_key = {ref} AND e.state NOT IN ('COMPLETED', 'TERMINATED')",
-                params,
-            )
+            ei_cur = conn.execute(element_sql(ref, focus_ref), scope_params)
+            var_cur = conn.execute(variable_sql(ref, focus_ref), scope_params)
             extra_cur = conn.execute(also_lock[0], also_lock[1]) if also_lock is not None else None
         pi_row = pi_cur.fetchone()
         if pi_row is None:
@@ -149,24 +176,12 @@ class ProcessingContext:
             parent_process_instance_key=pi_row[4],
             parent_element_instance_key=pi_row[5],
         )
-        process = definition.process
-        elements = {
-            int(key): ElementInstance(
-                key=int(key),
-                element=_element_of(process, element_id, element_type),
-                flow_scope_key=scope,
-                state=state,
-                start_date=start,
-                joins=joins,
-            )
-            for key, element_id, scope, state, start, joins, element_type in ei_cur.fetchall()
-        }
+        elements = element_instances(definition.process, ei_cur.fetchall())
         variables = Variables()
-        for scope_key, name, value, key in var_cur.fetchall():
-            variables.by_scope.setdefault(int(scope_key), {})[name] = value
-            variables.keys[(int(scope_key), name)] = int(key)
+        add_variables(variables, var_cur.fetchall())
         ctx = cls(conn, now, next_key, instance, elements, variables)
         ctx.definitions = definitions
+        ctx.partial = focus_ref is not None
         ctx.locked_row = extra_cur.fetchone() if extra_cur is not None else None
         return ctx
 
@@ -196,7 +211,28 @@ class ProcessingContext:
         return chain
 
     def live_children(self, scope_key: int) -> list[ElementInstance]:
+        if self.partial and scope_key not in self.children_loaded:
+            self._load_children(scope_key)
         return [e for e in self.elements.values() if e.flow_scope_key == scope_key and e.is_live]
+
+    def has_live_children(self, scope_key: int) -> bool:
+        """Whether a token is still in the scope, without loading its children when only a chain was
+        loaded (a multi-instance body asks this on every inner completion)."""
+        inside = [e for e in self.elements.values() if e.flow_scope_key == scope_key]
+        if any(e.is_live for e in inside):
+            return True
+        if not self.partial or scope_key in self.children_loaded:
+            return False
+        return has_other_live_child(self.conn, scope_key, [e.key for e in inside])
+
+    def _load_children(self, scope_key: int) -> None:
+        """Add the stored live children of ``scope_key`` that the command has not seen yet (those it
+        has, it may have changed: memory wins)."""
+        self.children_loaded.add(scope_key)
+        rows, variable_rows = fetch_children(self.conn, scope_key)
+        found = element_instances(self.process, [row for row in rows if int(row[0]) not in self.elements])
+        self.elements.update(found)
+        add_variables(self.variables, variable_rows, only_scopes=set(found))
 
     def visible_variables(self, key: int) -> dict[str, Any]:
         return self.variables.visible(self.scope_chain(key))
@@ -332,15 +368,6 @@ class ProcessingContext:
                 (pi.state, pi.end_date, pi.key),
             )
         self.writes.flush(self.conn)
-
-
-def _element_of(process: Process, element_id: str, element_type: str) -> Element:
-    """The element of a stored instance: a multi-instance activity's id names its body, whose
-    instances run the inner activity."""
-    element = process.element(element_id)
-    if element.inner is not None and element_type != element.type.value:
-        return element.inner
-    return element
 
 
 def _jsonb(value: Any) -> Any:

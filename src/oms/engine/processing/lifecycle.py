@@ -301,7 +301,7 @@ class Lifecycle:
         if self._has_inclusive_joins(ctx, scope):
             self._schedule_join_check(ctx, scope)
             return
-        if scope.joins or ctx.live_children(scope_key):
+        if scope.joins or ctx.has_live_children(scope_key):
             return
         self.complete_element(ctx, scope)
 

@@ -24,6 +24,7 @@ from oms.engine.rest.routes import (
     messages,
     process_definitions,
     process_instances,
+    signals,
     variables,
 )
 
@@ -37,6 +38,7 @@ _PROTECTED = (
     element_instances.router,
     jobs.router,
     messages.router,
+    signals.router,
     incidents.router,
     variables.router,
     message_subscriptions.router,

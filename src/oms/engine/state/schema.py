@@ -52,6 +52,7 @@ ENGINE_TABLES = (
     "message",
     "timer",
     "start_subscription",
+    "signal_subscription",
     "job",
     "variable",
     "element_instance",

@@ -7,7 +7,8 @@ existing element to start another path and ``connect_to`` draws a flow to an exi
 and start events start a path of their own. ``sub_process(...)`` opens an embedded sub-process
 whose content follows (from its own ``start_event``) until ``end_sub_process()``; ``multi_instance``
 makes the activity just added multi-instance. ``done`` returns the BPMN XML as bytes, with
-``bpmn:message`` and ``bpmn:error`` definitions first and ``zeebe:`` extensions, ready for ``parse_bpmn``.
+``bpmn:message``, ``bpmn:error``, ``bpmn:escalation`` and ``bpmn:signal`` definitions first and
+``zeebe:`` extensions, ready for ``parse_bpmn``.
 
 It is one class on purpose (longer than our usual modules): a fluent API is a single object whose
 methods all move the same cursor, and splitting it by element family would scatter that state.
@@ -110,6 +111,7 @@ class ProcessBuilder:
         self._messages: dict[tuple[str, str | None], Xml] = {}
         self._errors: dict[str, Xml] = {}
         self._escalations: dict[str, Xml] = {}
+        self._signals: dict[str, Xml] = {}
         self._cursor: str | None = None
         #: The sub-process each element or flow sits in (None: the process itself).
         self._parent: dict[str, str | None] = {}
@@ -166,6 +168,37 @@ class ProcessBuilder:
         if not interrupting:
             node.set("isInterrupting", "false")
         node.append(self._escalation_definition(code))
+        return self._add(node, connect=False)
+
+    def signal_start_event(self, element_id: str, *, name: str, interrupting: bool = True) -> Self:
+        """A signal start event (of the process, or of an event sub-process: then ``interrupting``)."""
+        node = self._node("startEvent", element_id)
+        if not interrupting:
+            node.set("isInterrupting", "false")
+        node.append(self._signal_definition(name))
+        return self._add(node, connect=False)
+
+    def intermediate_catch_signal(
+        self, element_id: str, *, name: str, outputs: Mapping[str, str] | None = None
+    ) -> Self:
+        node = self._node("intermediateCatchEvent", element_id, outputs=outputs)
+        node.append(self._signal_definition(name))
+        return self._add(node)
+
+    def intermediate_throw_signal(self, element_id: str, *, name: str, inputs: Mapping[str, str] | None = None) -> Self:
+        """Broadcasts signal ``name`` with the event's local variables (its ``inputs``)."""
+        node = self._node("intermediateThrowEvent", element_id, inputs=inputs)
+        node.append(self._signal_definition(name))
+        return self._add(node)
+
+    def signal_end_event(self, element_id: str, *, name: str, inputs: Mapping[str, str] | None = None) -> Self:
+        node = self._node("endEvent", element_id, inputs=inputs)
+        node.append(self._signal_definition(name))
+        return self._add(node)
+
+    def boundary_signal(self, element_id: str, *, attached_to: str, name: str, interrupting: bool = True) -> Self:
+        node = self._boundary(element_id, attached_to, interrupting)
+        node.append(self._signal_definition(name))
         return self._add(node, connect=False)
 
     def escalation_end_event(self, element_id: str, *, code: str) -> Self:
@@ -439,6 +472,7 @@ class ProcessBuilder:
         definitions.extend(copy.deepcopy(list(self._messages.values())))
         definitions.extend(copy.deepcopy(list(self._errors.values())))
         definitions.extend(copy.deepcopy(list(self._escalations.values())))
+        definitions.extend(copy.deepcopy(list(self._signals.values())))
         root = etree.SubElement(definitions, f"{{{BPMN_NS}}}process", {"id": self._process_id, "isExecutable": "true"})
         if self._name is not None:
             root.set("name", self._name)
@@ -576,6 +610,12 @@ class ProcessBuilder:
             escalation_id = f"Escalation_{len(self._escalations) + 1}"
             self._escalations[code] = _bpmn("escalation", {"id": escalation_id, "name": code, "escalationCode": code})
         return _bpmn("escalationEventDefinition", {"escalationRef": self._escalations[code].get("id", "")})
+
+    def _signal_definition(self, name: str) -> Xml:
+        """A ``signalEventDefinition`` referring to the ``bpmn:signal`` named ``name`` (static or ``=FEEL``)."""
+        if name not in self._signals:
+            self._signals[name] = _bpmn("signal", {"id": f"Signal_{len(self._signals) + 1}", "name": name})
+        return _bpmn("signalEventDefinition", {"signalRef": self._signals[name].get("id", "")})
 
     def _error_ref(self, code: str) -> str:
         if code not in self._errors:

@@ -16,7 +16,7 @@ def with_task() -> ProcessBuilder:
 def test_intermediate_catch_event_without_definition_is_rejected() -> None:
     xml = process_xml(start_to("c") + '<bpmn:intermediateCatchEvent id="c" />')
 
-    the_problem(xml, "c", "intermediate catch event needs a message or timer event definition")
+    the_problem(xml, "c", "intermediate catch event needs a message, timer or signal event definition")
 
 
 def test_intermediate_timer_catch_event_with_cycle_is_rejected() -> None:
@@ -48,7 +48,11 @@ def test_event_with_several_definitions_is_unsupported() -> None:
 def test_boundary_event_without_definition_is_rejected() -> None:
     boundary = '<bpmn:boundaryEvent id="b" attachedToRef="t" />'
 
-    the_problem(process_xml(start_to("t") + service_task("t") + boundary), "b", "needs an error, timer or message")
+    the_problem(
+        process_xml(start_to("t") + service_task("t") + boundary),
+        "b",
+        "needs an error, escalation, timer, message or signal",
+    )
 
 
 def test_boundary_event_without_attached_to_ref_is_rejected() -> None:

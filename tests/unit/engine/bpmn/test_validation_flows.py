@@ -159,7 +159,7 @@ def test_event_based_gateway_targets_must_be_message_or_timer_catch_events() -> 
         .done()
     )
 
-    the_problem(xml, "g", "flow 'flow_g_task' must lead to a message or timer intermediate catch event")
+    the_problem(xml, "g", "flow 'flow_g_task' must lead to a message, timer or signal intermediate catch event")
 
 
 def test_error_end_event_without_error_ref_is_rejected() -> None:
