@@ -141,5 +141,5 @@ def test_the_worker_command_refuses_job_types_nobody_handles() -> None:
 
 
 def test_the_stable_job_types_are_distinct_dotted_names() -> None:
-    assert len(set(job_types.ALL_JOB_TYPES)) == len(job_types.ALL_JOB_TYPES) == 13
+    assert len(set(job_types.ALL_JOB_TYPES)) == len(job_types.ALL_JOB_TYPES) == 18
     assert all(re.fullmatch(r"[a-z]+(\.[a-z-]+){2}", name) for name in job_types.ALL_JOB_TYPES)
