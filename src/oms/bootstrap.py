@@ -17,6 +17,7 @@ from psycopg_pool import ConnectionPool
 from oms.api.app import create_app
 from oms.api.auth import Claims, issue_token
 from oms.api.config import ApiConfig, ApprovalOutcomeMode, parse_api_keys
+from oms.api.routes.callbacks import CallbackEndpoint
 from oms.application.clock import Clock, SystemClock
 from oms.application.commands.catalog import load_demo_catalog
 from oms.application.unit_of_work import UnitOfWorkFactory
@@ -26,6 +27,8 @@ from oms.domain.shared.actors import ActorKind
 from oms.persistence.database import open_pool
 from oms.persistence.migrate import migrate_database
 from oms.persistence.unit_of_work import PostgresUnitOfWorkFactory
+from oms.relay.callbacks import parse_callback_secrets
+from oms.relay.store import PostgresCallbackInbox
 from oms.settings import Settings, SettingsError, load_settings
 
 DEV_TENANT = "demo"
@@ -82,7 +85,8 @@ def api_runtime(settings: Settings, config: ApiConfig, url: str, *, clock: Clock
     """The app on a pool of its own; the pool closes when the block ends."""
     with open_database(settings, url, name="oms-api") as pool:
         factory = PostgresUnitOfWorkFactory(pool, clock=clock or SystemClock())
-        yield ApiRuntime(create_app(config, factory, ready_check=lambda: _ping(pool)), factory, config)
+        app = create_app(config, factory, ready_check=lambda: _ping(pool), callbacks=callback_endpoint(pool))
+        yield ApiRuntime(app, factory, config)
 
 
 def app_from_environment() -> FastAPI:
@@ -96,7 +100,19 @@ def app_from_environment() -> FastAPI:
         database_url(), min_size=settings.db_pool_min_size, max_size=settings.db_pool_max_size, name="oms-api"
     )
     factory = PostgresUnitOfWorkFactory(pool, clock=SystemClock())
-    return create_app(config, factory, ready_check=lambda: _ping(pool), on_shutdown=pool.close)
+    return create_app(
+        config, factory, ready_check=lambda: _ping(pool), on_shutdown=pool.close, callbacks=callback_endpoint(pool)
+    )
+
+
+def callback_endpoint(pool: ConnectionPool, environ: Mapping[str, str] | None = None) -> CallbackEndpoint | None:
+    """``POST /callbacks/{system}`` when ``OMS_CALLBACK_SECRETS`` (JSON: system -> shared secret of
+    32+ characters) is set; callbacks go to ``workflow_message_correlation`` for the workflow relay."""
+    env = os.environ if environ is None else environ
+    raw = env.get("OMS_CALLBACK_SECRETS")
+    if not raw:
+        return None
+    return CallbackEndpoint(PostgresCallbackInbox(pool), parse_callback_secrets(raw))
 
 
 def _ping(pool: ConnectionPool) -> None:

@@ -19,6 +19,8 @@ bench_app = typer.Typer(help="Benchmarks (results go to docs/benchmarks.md).", n
 app.add_typer(bench_app, name="bench")
 engine_app = typer.Typer(help="The embedded engine as a Camunda-compatible REST server.", no_args_is_help=True)
 app.add_typer(engine_app, name="engine")
+workflow_app = typer.Typer(help="The BPMN models of the OMS.", no_args_is_help=True)
+app.add_typer(workflow_app, name="workflow")
 console = Console()
 
 
@@ -153,6 +155,94 @@ def worker(
         raise typer.Exit(1)
 
 
+@workflow_app.command("deploy")
+def workflow_deploy(
+    backend: str = typer.Option("auto", help="auto (camunda when CAMUNDA_REST_ADDRESS is set), embedded, camunda"),
+    tenant: str = typer.Option("", help="tenant to deploy for (default: the engine's default tenant)"),
+) -> None:
+    """Deploy every BPMN model (src/oms/workflow/processes) in one deployment, to Camunda 8 (the SDK's
+    CAMUNDA_* settings) or the embedded engine (OMS_DATABASE_URL). Unchanged models keep their version."""
+    from oms.workflow.client import WorkflowClientError
+    from oms.workflow.deploy import deploy_processes, describe
+    from oms.workflow.worker_main import open_client
+
+    try:
+        with open_client(backend) as client:
+            result = deploy_processes(client, tenant_id=tenant or None)
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    except WorkflowClientError as error:
+        console.print(f"[red]deployment refused: {error}[/red]")
+        raise typer.Exit(1) from error
+    for process in result.processes:
+        console.print(describe(process))
+
+
+@app.command("workflow-relay")
+def workflow_relay(
+    backend: str = typer.Option("auto", help="auto (camunda when CAMUNDA_REST_ADDRESS is set), embedded, camunda"),
+    batch_size: int = typer.Option(50, help="rows claimed per transaction"),
+    poll_interval: float = typer.Option(1.0, help="seconds between polls when no NOTIFY arrives"),
+    max_attempts: int = typer.Option(30, help="attempts before a start or message is marked failed (0: never)"),
+    search_lag: float = typer.Option(-1.0, help="seconds a search may trail the engine (-1: 0 embedded, 30 Camunda)"),
+) -> None:
+    """Relay process starts (workflow_start_request) and received callbacks (workflow_message_correlation)
+    of every tenant from OMS_DATABASE_URL to the engine, as the role oms_relay. SIGTERM stops it."""
+    from datetime import timedelta
+
+    from oms.relay.service import RelayProcessOptions, run_relay_process
+
+    try:
+        options = RelayProcessOptions(
+            backend=backend,
+            batch_size=batch_size,
+            poll_interval=timedelta(seconds=poll_interval),
+            max_attempts=max_attempts,
+            search_lag=None if search_lag < 0 else timedelta(seconds=search_lag),
+        )
+        run_relay_process(options, database_url())
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+
+
+@app.command()
+def simulators(
+    host: str = typer.Option("127.0.0.1", help="address to bind"),
+    port: int = typer.Option(8090, help="port to listen on"),
+    seed: int = typer.Option(0, help="seed of every random decision (transient failures)"),
+    config: str = typer.Option("", help="JSON file with the simulators' configuration (see docs/simulators.md)"),
+    callback_url: str = typer.Option(
+        "http://127.0.0.1:8000/callbacks/provisioning", help="where provisioning results are sent"
+    ),
+) -> None:
+    """Serve the external-system simulators (inventory, provisioning, billing) over HTTP. Provisioning
+    callbacks are signed with OMS_SIMULATOR_CALLBACK_SECRET (the OMS's provisioning entry in
+    OMS_CALLBACK_SECRETS)."""
+    import os
+    from pathlib import Path
+
+    from oms.simulators.app import create_simulator_app
+    from oms.simulators.config import SimulatorConfig
+    from oms.simulators.server import serve_forever
+
+    try:
+        data = json.loads(Path(config).read_text()) if config else {}
+        data.setdefault("seed", seed)
+        provisioning = data.setdefault("provisioning", {})
+        provisioning.setdefault("callbackUrl", callback_url)
+        if os.environ.get("OMS_SIMULATOR_CALLBACK_SECRET"):
+            provisioning.setdefault("callbackSecret", os.environ["OMS_SIMULATOR_CALLBACK_SECRET"])
+        settings = SimulatorConfig.model_validate(data)
+    except (OSError, ValueError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    if settings.provisioning.callback_secret is None:
+        console.print("[yellow]no OMS_SIMULATOR_CALLBACK_SECRET: provisioning callbacks go out unsigned[/yellow]")
+    serve_forever(create_simulator_app(settings), host, port)
+
+
 @engine_app.command("serve")
 def engine_serve(
     host: str = typer.Option("127.0.0.1", help="address to bind (non-loopback needs credentials)"),
@@ -193,6 +283,29 @@ def bench_cpq_api(
     from oms.bench.cpq_api_bench import run_cpq_api_bench
 
     result = run_cpq_api_bench(
+        database_url(),
+        rate=rate,
+        seconds=seconds,
+        connections=connections,
+        workers=workers,
+        correct_omission=correct_omission,
+    )
+    print(json.dumps(result, indent=2))
+
+
+@bench_app.command("order-api")
+def bench_order_api(
+    rate: int = typer.Option(100, help="requests per second, overall"),
+    seconds: int = typer.Option(30, help="duration of the measured phase"),
+    connections: int = typer.Option(2, help="connections of the load tool (each sends rate/connections a second)"),
+    workers: int = typer.Option(1, help="`oms api` server processes"),
+    correct_omission: bool = typer.Option(False, help="keep autocannon's coordinated-omission correction"),
+) -> None:
+    """POST /productOrder (TMF622, priced at order time) at a fixed rate against `oms api` on a fresh
+    seeded database, with autocannon; prints one JSON object (p50/p99 latency, throughput, errors)."""
+    from oms.bench.order_api_bench import run_order_api_bench
+
+    result = run_order_api_bench(
         database_url(),
         rate=rate,
         seconds=seconds,

@@ -51,6 +51,7 @@ from camunda_orchestration_sdk.models import (
     SetVariableRequest,
     SetVariableRequestVariables,
     SortOrderEnum,
+    VariableValueFilterProperty,
 )
 from camunda_orchestration_sdk.runtime.configuration_resolver import CamundaSdkConfigPartial
 from camunda_orchestration_sdk.semantic_types import (
@@ -87,6 +88,7 @@ from oms.workflow.client import (
     Variables,
     WorkflowClientError,
     checked_state,
+    variable_filters,
 )
 
 #: every HTTP call may take this long; a long poll must ask the server to answer well before it
@@ -319,6 +321,7 @@ class CamundaWorkflowClient:
         process_instance_key: int | None = None,
         state: str | None = None,
         has_incident: bool | None = None,
+        variables: Variables | None = None,
         limit: int = 100,
     ) -> list[ProcessInstanceSummary]:
         with validated():
@@ -330,6 +333,8 @@ class CamundaWorkflowClient:
                     if checked_state(state, INSTANCE_STATES, "process instance")
                     else UNSET,
                     has_incident=or_unset(has_incident),
+                    variables=[VariableValueFilterProperty(name=n, value=v) for n, v in variable_filters(variables)]
+                    or UNSET,
                 ),
                 sort=[
                     ProcessInstanceSearchQuerySortRequest(

@@ -9,6 +9,7 @@ engine error class, an SDK model or an HTTP status.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -141,6 +142,12 @@ class Unavailable(WorkflowClientError):
     """The engine could not be reached or is overloaded; the same call may succeed later."""
 
 
+def variable_filters(variables: Variables | None) -> list[tuple[str, str]]:
+    """``variables`` as (name, value as JSON text) pairs: the form both back-ends' searches compare
+    (Camunda stores and filters variable values as serialized JSON)."""
+    return [(name, json.dumps(value, separators=(",", ":"))) for name, value in (variables or {}).items()]
+
+
 def checked_state(state: str | None, allowed: tuple[str, ...], what: str) -> str | None:
     """A state filter, refused up front when it is not one of ``allowed``: one back-end would answer
     "nothing found" and the other "bad request"."""
@@ -244,9 +251,14 @@ class WorkflowClient(Protocol):
         process_instance_key: int | None = None,
         state: str | None = None,
         has_incident: bool | None = None,
+        variables: Variables | None = None,
         limit: int = 100,
     ) -> list[ProcessInstanceSummary]:
-        """Instances matching every given filter, oldest key first."""
+        """Instances matching every given filter, oldest key first. ``variables``: instances having
+        each named variable with exactly that value (a JSON value; strings compare as strings).
+
+        On Camunda 8 a search reads the exported (eventually consistent) view: an instance created a
+        moment ago may not be found yet."""
         ...
 
     def search_incidents(

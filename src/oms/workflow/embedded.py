@@ -41,6 +41,7 @@ from oms.workflow.client import (
     Variables,
     WorkflowClientError,
     checked_state,
+    variable_filters,
 )
 
 
@@ -247,6 +248,7 @@ class EmbeddedWorkflowClient:
         process_instance_key: int | None = None,
         state: str | None = None,
         has_incident: bool | None = None,
+        variables: Variables | None = None,
         limit: int = 100,
     ) -> list[ProcessInstanceSummary]:
         rows = self._search(
@@ -256,6 +258,7 @@ class EmbeddedWorkflowClient:
                 "processInstanceKey": process_instance_key,
                 "state": checked_state(state, INSTANCE_STATES, "process instance"),
                 "hasIncident": has_incident,
+                "variables": [{"name": n, "value": v} for n, v in variable_filters(variables)] or None,
             },
             limit,
         )
