@@ -1,5 +1,6 @@
 """What commands need from persistence, as protocols: one unit of work per transaction, with the
-repositories of the aggregates, the audit trail, idempotency records and workflow start requests.
+repositories of the aggregates, the audit trail, idempotency records, workflow start requests and
+the messages for waiting processes.
 
 The implementation (``oms.persistence.unit_of_work``) opens one PostgreSQL transaction as the
 application role with the context's tenant set, so row-level security applies to every statement.
@@ -22,7 +23,7 @@ from oms.application.order_repositories import (
 )
 from oms.application.queries.criteria import PageRequest, QuoteFilter
 from oms.application.views import CatalogVersionView, QuoteSummary
-from oms.application.workflow import WorkflowStartRequest
+from oms.application.workflow import WorkflowMessage, WorkflowStartRequest
 from oms.domain.approval.case import ApprovalCase
 from oms.domain.catalog.catalog import Catalog
 from oms.domain.quote.model import Quote
@@ -93,6 +94,12 @@ class WorkflowStartRequests(Protocol):
         ...
 
 
+class WorkflowMessages(Protocol):
+    def publish(self, message: WorkflowMessage) -> bool:
+        """Queue ``message`` for the relay; True when written now, False when its id was written before."""
+        ...
+
+
 class UnitOfWork(Protocol):
     @property
     def context(self) -> RequestContext: ...
@@ -134,6 +141,9 @@ class UnitOfWork(Protocol):
 
     @property
     def workflow_starts(self) -> WorkflowStartRequests: ...
+
+    @property
+    def workflow_messages(self) -> WorkflowMessages: ...
 
     def new_id(self) -> str: ...
 

@@ -65,3 +65,18 @@ class WorkflowStartRequest:
     aggregate_type: str
     aggregate_id: str
     variables: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WorkflowMessage:
+    """A message for a waiting process, written in the business transaction and published by the
+    workflow relay after commit (with a time to live, so a process that reaches its catch event
+    later still gets it). ``message_id`` is unique per tenant: writing the same message twice (a
+    redelivered job, a replayed request) publishes it once, and the engine refuses a second
+    publication of a buffered id."""
+
+    name: str
+    correlation_key: str
+    message_id: str
+    variables: dict[str, Any] = field(default_factory=dict)
+

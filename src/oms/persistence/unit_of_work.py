@@ -37,7 +37,7 @@ from oms.persistence.repositories.fallout import PostgresFalloutCaseRepository
 from oms.persistence.repositories.fulfillment import PostgresFulfillmentPlanRepository
 from oms.persistence.repositories.order import PostgresOrderRepository
 from oms.persistence.repositories.quote import PostgresQuoteRepository
-from oms.persistence.repositories.workflow import PostgresWorkflowStartRequests
+from oms.persistence.repositories.workflow import PostgresWorkflowMessages, PostgresWorkflowStartRequests
 from oms.persistence.session import Session
 from oms.persistence.tables import APP_ROLE, TENANT_SETTING
 
@@ -87,6 +87,7 @@ class PostgresUnitOfWork:
         self.idempotency = PostgresIdempotencyRecords(self._session)
         self.audit = PostgresAuditTrail(self._session, self._context)
         self.workflow_starts = PostgresWorkflowStartRequests(self._session, self._context.correlation_id)
+        self.workflow_messages = PostgresWorkflowMessages(self._session, self._context.correlation_id)
         return self
 
     def commit(self) -> None:

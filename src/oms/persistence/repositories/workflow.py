@@ -1,11 +1,12 @@
-"""Workflow start requests, written in the business transaction. The unique key (tenant, workflow
-type, business key) makes asking twice harmless: ``ON CONFLICT DO NOTHING``."""
+"""Workflow start requests and messages for waiting processes, written in the business transaction
+and relayed to the engine after commit. Unique keys make asking twice harmless (``ON CONFLICT DO
+NOTHING``): (tenant, workflow type, business key) for a start, (tenant, message id) for a message."""
 
 from __future__ import annotations
 
 from psycopg.types.json import Jsonb
 
-from oms.application.workflow import WorkflowStartRequest
+from oms.application.workflow import WorkflowMessage, WorkflowStartRequest
 from oms.persistence.session import Session
 
 
@@ -37,3 +38,34 @@ class PostgresWorkflowStartRequests:
             ),
         ).fetchone()
         return row is not None
+
+
+class PostgresWorkflowMessages:
+    def __init__(self, session: Session, correlation_id: str) -> None:
+        self._session = session
+        self._correlation_id = correlation_id
+
+    def publish(self, message: WorkflowMessage) -> bool:
+        s = self._session
+        # 'received' with no source system: due for the relay at once, like a callback.
+        row = s.conn.execute(
+            """
+            INSERT INTO workflow_message_correlation (tenant_id, message_name, correlation_key, message_id,
+                status, variables, next_attempt_at, correlation_id, received_at)
+            VALUES (%s, %s, %s, %s, 'received', %s, %s, %s, %s)
+            ON CONFLICT (tenant_id, message_id) WHERE message_id IS NOT NULL DO NOTHING
+            RETURNING id
+            """,
+            (
+                s.tenant_id,
+                message.name,
+                message.correlation_key,
+                message.message_id,
+                Jsonb(message.variables),
+                s.now,
+                self._correlation_id,
+                s.now,
+            ),
+        ).fetchone()
+        return row is not None
+
