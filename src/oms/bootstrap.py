@@ -27,6 +27,7 @@ from oms.domain.shared.actors import ActorKind
 from oms.persistence.database import open_pool
 from oms.persistence.migrate import migrate_database
 from oms.persistence.unit_of_work import PostgresUnitOfWorkFactory
+from oms.relay.application_inbox import ApplicationCallbackInbox
 from oms.relay.callbacks import parse_callback_secrets
 from oms.relay.store import PostgresCallbackInbox
 from oms.settings import Settings, SettingsError, load_settings
@@ -107,12 +108,14 @@ def app_from_environment() -> FastAPI:
 
 def callback_endpoint(pool: ConnectionPool, environ: Mapping[str, str] | None = None) -> CallbackEndpoint | None:
     """``POST /callbacks/{system}`` when ``OMS_CALLBACK_SECRETS`` (JSON: system -> shared secret of
-    32+ characters) is set; callbacks go to ``workflow_message_correlation`` for the workflow relay."""
+    32+ characters) is set. Provisioning results are recorded on the plan by the application (which
+    answers the waiting process); other systems' callbacks go to ``workflow_message_correlation``."""
     env = os.environ if environ is None else environ
     raw = env.get("OMS_CALLBACK_SECRETS")
     if not raw:
         return None
-    return CallbackEndpoint(PostgresCallbackInbox(pool), parse_callback_secrets(raw))
+    inbox = ApplicationCallbackInbox(PostgresUnitOfWorkFactory(pool), PostgresCallbackInbox(pool))
+    return CallbackEndpoint(inbox, parse_callback_secrets(raw))
 
 
 def _ping(pool: ConnectionPool) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import signal
-import threading
 
 import typer
 from rich.console import Console
@@ -69,61 +66,35 @@ def api(
 
 @app.command()
 def dev(
-    port: int = typer.Option(8000, help="port of the CPQ API (0: do not serve the API)"),
+    port: int = typer.Option(8000, help="port of the API (0: any free port)"),
+    simulators_port: int = typer.Option(8090, help="port of the external-system simulators (0: any free port)"),
+    engine_port: int = typer.Option(8080, help="port of the engine's Camunda REST API (-1: do not serve it)"),
+    client: str = typer.Option("embedded", help="how workers and relays reach the engine: embedded or camunda"),
 ) -> None:
-    """Run the system on one machine, on OMS_DATABASE_URL or, when it is unset, on an embedded
-    PostgreSQL: the engine and its background services, the OMS schema, the demo catalog for tenant
-    'demo', and the CPQ API on 127.0.0.1 (prints bearer tokens and a curl example). Stop with Ctrl-C."""
-    from oms.engine.api import Engine
+    """Run the whole system in one process, on OMS_DATABASE_URL or, when it is unset, on an embedded
+    PostgreSQL: the engine and its background services, the workflow relay, the job workers, the
+    external-system simulators and the API on 127.0.0.1, with the demo catalog for tenant 'demo'.
+    Prints bearer tokens, a curl that places an order and where to watch it. Stop with Ctrl-C."""
+    from oms.settings import SettingsError, load_settings
+    from oms.system.config import ClientKind
+    from oms.system.dev import dev_config, run_dev
 
-    url = database_url()
-    if port:
-        _dev_api_prepare(url)
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    with Engine.connect(url) as engine:
-        engine.start_background_services()
-        console.print(f"engine running on {url}; Ctrl-C stops it")
-        if port:
-            _dev_api_serve(url, port)  # blocks; uvicorn stops on Ctrl-C or SIGTERM
-            return
-        with contextlib.suppress(KeyboardInterrupt):
-            stopped.wait()
-
-
-def _dev_api_prepare(url: str) -> None:
-    from oms import bootstrap
-    from oms.settings import load_settings
-
-    bootstrap.migrate(url)
-    bootstrap.seed(load_settings(), url, bootstrap.DEV_TENANT)
-
-
-def _dev_api_serve(url: str, port: int) -> None:
-    from oms import bootstrap
-    from oms.settings import load_settings
-
-    settings = load_settings()
-    # A fresh machine has no OMS_JWT_SECRET: generate one for this run (tokens die with the process).
-    secret = None if settings.jwt_secret else bootstrap.generate_jwt_secret()
-    config = bootstrap.api_config(settings, jwt_secret=secret)
-    tokens = bootstrap.dev_tokens(config)
-    base = f"http://127.0.0.1:{port}"
-    console.print(
-        f"CPQ API on {base} (docs: {base}/docs), tenant '{bootstrap.DEV_TENANT}' with the demo catalog", soft_wrap=True
+    try:
+        settings = load_settings()
+        kind = ClientKind(client)
+    except (SettingsError, ValueError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
+    config = dev_config(
+        database_url=database_url(),
+        api_port=port,
+        simulators_port=simulators_port,
+        engine_port=None if engine_port < 0 and kind is ClientKind.EMBEDDED else max(engine_port, 0),
+        client=kind,
+        jwt_secret=secret,
     )
-    if secret:
-        console.print(f"generated JWT signing key for this run: {secret}", soft_wrap=True, highlight=False)
-    for name, token in tokens.items():
-        console.print(f"export OMS_{name.upper()}_TOKEN={token}", soft_wrap=True, highlight=False)
-    console.print(
-        f'curl -s -H "Authorization: Bearer $OMS_AGENT_TOKEN" '
-        f"{base}/tmf-api/productCatalogManagement/v4/productOffering?fields=name",
-        soft_wrap=True,
-        highlight=False,
-    )
-    with bootstrap.api_runtime(settings, config, url) as runtime:
-        bootstrap.serve(runtime.app, "127.0.0.1", port)
+    run_dev(config, console, generated_secret=secret is None)
 
 
 @app.command()
@@ -177,6 +148,73 @@ def workflow_deploy(
         raise typer.Exit(1) from error
     for process in result.processes:
         console.print(describe(process))
+
+
+@workflow_app.command("check")
+def workflow_check(
+    backend: str = typer.Option("auto", help="auto (camunda when CAMUNDA_REST_ADDRESS is set), embedded, camunda"),
+    models: list[str] = typer.Option([], "--models", help="BPMN files or directories (default: the OMS's models)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Refuse (exit 1) a model set that drops a job type a deployed process version with active
+    instances still uses, and list the job types the running workers must serve, per such version.
+    Reads the engine only (Camunda 8 through the SDK's CAMUNDA_* settings, or the embedded engine)."""
+    from oms.scheduler.service import open_backend
+    from oms.workflow import processes
+    from oms.workflow.check import ModelError, check_deployment, load_models
+    from oms.workflow.client import WorkflowClientError
+
+    try:
+        resources = load_models(models) if models else processes.resources()
+        with open_backend(backend) as (_, reads):
+            report = check_deployment(reads, resources)
+    except (ValueError, ModelError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    except WorkflowClientError as error:
+        console.print(f"[red]cannot read the engine: {error}[/red]")
+        raise typer.Exit(2) from error
+    if as_json:
+        print(json.dumps(report.to_dict()))
+    else:
+        for line in report.lines():
+            console.print(line, soft_wrap=True, highlight=False, markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def scheduler(
+    backend: str = typer.Option("auto", help="auto (camunda when CAMUNDA_REST_ADDRESS is set), embedded, camunda"),
+    interval: float = typer.Option(60.0, help="seconds between reconciliation passes"),
+    alert_after: float = typer.Option(900.0, help="seconds an incident stays active before it gets an alert"),
+    grace: float = typer.Option(300.0, help="seconds a disagreement may last before it is drift"),
+    batch_size: int = typer.Option(200, help="rows read per query"),
+    once: bool = typer.Option(False, help="run one pass, print its summary and exit"),
+) -> None:
+    """Reconcile the engine with the database for every tenant on OMS_DATABASE_URL: record drift as
+    findings, repair what is safe through domain commands or engine calls, open and close operational
+    alerts of persisting incidents (docs/reconciliation.md). Runs as the role oms_scheduler (read only)
+    and oms_app for its writes. SIGTERM stops it."""
+    from datetime import timedelta
+
+    from oms.scheduler.service import SchedulerProcessOptions, run_scheduler_process
+
+    try:
+        options = SchedulerProcessOptions(
+            backend=backend,
+            interval=timedelta(seconds=interval),
+            incident_alert_after=timedelta(seconds=alert_after),
+            grace=timedelta(seconds=grace),
+            batch_size=batch_size,
+            once=once,
+        )
+        report = run_scheduler_process(options, database_url())
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    if report is not None:
+        print(json.dumps(report.summary()))
 
 
 @app.command("workflow-relay")
@@ -314,6 +352,42 @@ def bench_order_api(
         correct_omission=correct_omission,
     )
     print(json.dumps(result, indent=2))
+
+
+@bench_app.command("e2e")
+def bench_e2e(
+    orders: int = typer.Option(500, help="orders to fulfil (after the warm-up)"),
+    client: str = typer.Option("embedded", help="how workers and relays reach the engine: embedded or camunda"),
+    concurrency: int = typer.Option(8, help="connections POSTing orders"),
+    rate: float = typer.Option(0.0, help="POST orders at this rate per second (0: as fast as the connections go)"),
+    warmup: int = typer.Option(20, help="orders run first and not counted"),
+    worker_concurrency: int = typer.Option(8, help="handlers running at once, per job type"),
+    log_level: str = typer.Option("WARNING", help="log level of the system's JSON logs during the run"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    keep_database: bool = typer.Option(False, help="keep the benchmark database"),
+) -> None:
+    """Orders fulfilled per second end to end (API POST to order completed, through the relay, the
+    workers, the simulators and one provisioning callback per order) and job activation latency, on
+    the whole system in one process on a fresh database."""
+    from oms.bench.e2e_bench import run_e2e_bench
+    from oms.system.config import ClientKind
+    from oms.workflow.logging import configure_logging
+
+    configure_logging(level=log_level)
+    result = run_e2e_bench(
+        database_url(),
+        orders,
+        client=ClientKind(client),
+        concurrency=concurrency,
+        rate=rate,
+        warmup=warmup,
+        worker_concurrency=worker_concurrency,
+        keep_database=keep_database,
+    )
+    if as_json:
+        print(json.dumps(result.as_dict()))
+    else:
+        console.print(result.as_dict())
 
 
 @bench_app.command("engine")

@@ -31,6 +31,13 @@ class Settings(BaseModel):
     jwt_issuer: str = "oms"
     jwt_audience: str = "oms-api"
     quote_validity_days: Annotated[int, Field(ge=1, le=365)] = 30
+    # External systems the fulfillment workers call (docs/workers.md). ``simulators_url`` is the
+    # default of the three (``oms simulators`` serves them all); None: that system is not configured.
+    simulators_url: str | None = None
+    inventory_url: str | None = None
+    provisioning_url: str | None = None
+    billing_url: str | None = None
+    external_timeout_s: Annotated[float, Field(gt=0, le=300)] = 10.0
 
     @field_validator("jwt_secret")
     @classmethod

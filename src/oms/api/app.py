@@ -15,6 +15,7 @@ from oms.api.config import ApiConfig
 from oms.api.deps import CorrelationMiddleware, Services
 from oms.api.errors import install_error_handlers
 from oms.api.routes import (
+    amendments,
     approvals,
     cancel_orders,
     catalog,
@@ -79,7 +80,7 @@ def create_app(
     app.add_middleware(CorrelationMiddleware)
     for router in (health.router, catalog.router, quotes.router, quote_states.router, approvals.router):
         app.include_router(router)
-    for router in (orders.router, cancel_orders.router, fulfillment_plans.router, fallout.router):
+    for router in (orders.router, cancel_orders.router, fulfillment_plans.router, fallout.router, amendments.router):
         app.include_router(router)
     if callbacks is not None:
         app.state.callbacks = callbacks

@@ -317,6 +317,12 @@ class AmendmentView:
     remove: tuple[str, ...]
     price: Json | None  # prices of added and modified items at amendment time
     reasons: tuple[str, ...]  # why it was refused
+    approval_required: bool = False  # the revision undoes work already done: an operator decides
+    approval: Json | None = None  # the operator's decision: approved, decidedBy, decidedAt, comment
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.status == "accepted" and self.approval_required and self.approval is None
 
     @classmethod
     def of(cls, amendment: ProductOrderAmendment) -> AmendmentView:
@@ -332,6 +338,15 @@ class AmendmentView:
             remove=tuple(amendment.remove),
             price=None if amendment.price is None else breakdown_to_dict(amendment.price),
             reasons=tuple(amendment.reasons),
+            approval_required=amendment.approval_required,
+            approval=None
+            if amendment.approval is None
+            else {
+                "approved": amendment.approval.approved,
+                "decidedBy": amendment.approval.decided_by,
+                "decidedAt": _iso(amendment.approval.decided_at),
+                "comment": amendment.approval.comment,
+            },
         )
 
     def to_dict(self) -> Json:
@@ -347,6 +362,8 @@ class AmendmentView:
             "remove": list(self.remove),
             "price": self.price,
             "reasons": list(self.reasons),
+            "approvalRequired": self.approval_required,
+            "approval": self.approval,
         }
 
 

@@ -79,4 +79,3 @@ class WorkflowMessage:
     correlation_key: str
     message_id: str
     variables: dict[str, Any] = field(default_factory=dict)
-

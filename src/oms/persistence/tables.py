@@ -42,4 +42,10 @@ ORDER_TENANT_TABLES: Final = (
     "external_call_attempt",
 )
 
-TENANT_TABLES: Final = (*CPQ_TENANT_TABLES, *ORDER_TENANT_TABLES)
+# Operations (migration 0006_reconciliation): alerts of persisting incidents, the scheduler's findings.
+OPERATIONS_TENANT_TABLES: Final = ("operational_alert", "reconciliation_finding")
+
+TENANT_TABLES: Final = (*CPQ_TENANT_TABLES, *ORDER_TENANT_TABLES, *OPERATIONS_TENANT_TABLES)
+
+# The scheduler's read-only role: it finds drift across tenants; its repairs run as APP_ROLE.
+SCHEDULER_ROLE: Final = "oms_scheduler"

@@ -28,15 +28,18 @@ from oms.application.unit_of_work import UnitOfWorkFactory
 from oms.domain.shared.time import require_utc
 from oms.persistence.idempotency import PostgresIdempotencyRecords
 from oms.persistence.outbox import write_outbox
+from oms.persistence.repositories.alerts import PostgresOperationalAlerts, PostgresWorkflowInstanceRefs
 from oms.persistence.repositories.amendment import PostgresAmendmentRepository
 from oms.persistence.repositories.approval import PostgresApprovalCaseRepository
 from oms.persistence.repositories.audit import PostgresAuditTrail
 from oms.persistence.repositories.cancellation import PostgresCancellationRepository
 from oms.persistence.repositories.catalog import CatalogCache, PostgresCatalogRepository
+from oms.persistence.repositories.external_calls import PostgresCallbackReceipts, PostgresExternalCallLedger
 from oms.persistence.repositories.fallout import PostgresFalloutCaseRepository
 from oms.persistence.repositories.fulfillment import PostgresFulfillmentPlanRepository
 from oms.persistence.repositories.order import PostgresOrderRepository
 from oms.persistence.repositories.quote import PostgresQuoteRepository
+from oms.persistence.repositories.reconciliation import PostgresReconciliationFindings
 from oms.persistence.repositories.workflow import PostgresWorkflowMessages, PostgresWorkflowStartRequests
 from oms.persistence.session import Session
 from oms.persistence.tables import APP_ROLE, TENANT_SETTING
@@ -88,6 +91,11 @@ class PostgresUnitOfWork:
         self.audit = PostgresAuditTrail(self._session, self._context)
         self.workflow_starts = PostgresWorkflowStartRequests(self._session, self._context.correlation_id)
         self.workflow_messages = PostgresWorkflowMessages(self._session, self._context.correlation_id)
+        self.workflow_instances = PostgresWorkflowInstanceRefs(self._session)
+        self.operational_alerts = PostgresOperationalAlerts(self._session)
+        self.reconciliation_findings = PostgresReconciliationFindings(self._session)
+        self.external_calls = PostgresExternalCallLedger(self._session, self._context.correlation_id)
+        self.callback_receipts = PostgresCallbackReceipts(self._session, self._context.correlation_id)
         return self
 
     def commit(self) -> None:

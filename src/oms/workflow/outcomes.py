@@ -37,6 +37,16 @@ class BusinessError(Exception):
         self.variables = dict(variables) if variables is not None else None
 
 
+class IncidentError(Exception):
+    """A failure no retry can mend (the job lacks its context, its data contradicts the database, the
+    configuration is wrong): the job fails with no retries left, so the engine raises an incident
+    at once, with ``message`` for the operator."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class Outcome(Protocol):
     @property
     def name(self) -> str: ...
@@ -120,6 +130,8 @@ def outcome_of(handler: Callable[[Job], Mapping[str, Any] | None], job: Job, une
         variables = _json_checked(dict(result or {}))
     except TransientError as error:
         return Failed(error.message, retries_left, _ms(error.backoff), "transient_failure")
+    except IncidentError as error:
+        return Failed(error.message, 0, 0, "incident")
     except BusinessError as error:
         try:
             return ErrorThrown(error.code, error.message, _json_checked(error.variables))

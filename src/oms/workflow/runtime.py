@@ -10,6 +10,7 @@ A handler takes the :class:`~oms.workflow.client.Job` and
 - returns the variables to complete the job with (a mapping, or ``None`` for none);
 - raises :class:`TransientError` to fail it with one retry less, after the error's back-off;
 - raises :class:`BusinessError` to throw a BPMN error with its code (caught by a boundary event);
+- raises :class:`IncidentError` to fail it with no retries left (an incident at once: no retry can help);
 - raises anything else to fail it with one retry less and the error's message (at zero retries the
   engine raises an incident: a technical stop for an operator, not a business exception).
 
@@ -37,9 +38,9 @@ from structlog.typing import FilteringBoundLogger
 from oms.workflow.client import Job, WorkflowClient, WorkflowClientError
 from oms.workflow.extender import DeadlineExtender
 from oms.workflow.metrics import WorkerMetrics
-from oms.workflow.outcomes import Abandoned, BusinessError, Outcome, TransientError, outcome_of
+from oms.workflow.outcomes import Abandoned, BusinessError, IncidentError, Outcome, TransientError, outcome_of
 
-__all__ = ["BusinessError", "Handler", "TransientError", "WorkerRuntime"]
+__all__ = ["BusinessError", "Handler", "IncidentError", "TransientError", "WorkerRuntime"]
 
 Handler = Callable[[Job], Mapping[str, Any] | None]
 

@@ -19,9 +19,11 @@ from datetime import timedelta
 import structlog
 from prometheus_client import CollectorRegistry, start_http_server
 
+from oms.settings import Settings, load_settings
 from oms.workflow.client import WorkflowClient
 from oms.workflow.logging import configure_logging
 from oms.workflow.runtime import Handler, WorkerRuntime
+from oms.workflow.workers.external_systems import HttpExternalSystems, SystemUrls
 
 BACKENDS = ("auto", "embedded", "camunda")
 
@@ -103,8 +105,47 @@ def serve(
     return runtime.stop(options.shutdown_grace)
 
 
+def system_urls(settings: Settings) -> SystemUrls | None:
+    """The external systems' base URLs (``OMS_INVENTORY_URL``, ``OMS_PROVISIONING_URL``,
+    ``OMS_BILLING_URL``, each defaulting to ``OMS_SIMULATORS_URL``); None when none is set."""
+    default = settings.simulators_url
+    urls = SystemUrls(
+        settings.inventory_url or default,
+        settings.provisioning_url or default,
+        settings.billing_url or default,
+        settings.external_timeout_s,
+    )
+    return None if all(url is None for url in (urls.inventory, urls.provisioning, urls.billing)) else urls
+
+
+@contextlib.contextmanager
+def environment_handlers(settings: Settings | None = None) -> Iterator[dict[str, Handler]]:
+    """``default_handlers`` over the OMS database (``OMS_DATABASE_URL``, else the embedded PostgreSQL)
+    and the external systems configured in the environment; pool and clients closed on exit."""
+    from oms.engine.postgres import database_url
+    from oms.persistence.database import open_pool
+    from oms.persistence.unit_of_work import PostgresUnitOfWorkFactory
+    from oms.workflow.workers import default_handlers
+
+    settings = settings or load_settings()
+    with contextlib.ExitStack() as stack:
+        pool = open_pool(settings.database_url or database_url(), max_size=settings.db_pool_max_size, name="oms-worker")
+        stack.callback(pool.close)
+        urls = system_urls(settings)
+        systems = None if urls is None else stack.enter_context(HttpExternalSystems(urls))
+        yield default_handlers(PostgresUnitOfWorkFactory(pool), systems)
+
+
 def run_worker(options: WorkerOptions, available: Mapping[str, Handler]) -> bool:
-    """The process: JSON logs, metrics endpoint, SIGTERM/SIGINT for a graceful stop."""
+    """The process: JSON logs, metrics endpoint, SIGTERM/SIGINT for a graceful stop. Without
+    ``available`` handlers, the default ones over the environment's database and systems."""
+    if not available:
+        with environment_handlers() as handlers:
+            return _run_worker(options, handlers)
+    return _run_worker(options, available)
+
+
+def _run_worker(options: WorkerOptions, available: Mapping[str, Handler]) -> bool:
     handlers = select_handlers(available, options.job_types)
     configure_logging(level=options.log_level)
     registry = CollectorRegistry()

@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from order_app_support import (
     AGENT,
+    REPAIRER,
     WORKER,
     OrderDriver,
     order_table_counts,
@@ -25,6 +26,7 @@ from oms.application.commands.amendment import (
     assess_amendment,
     request_amendment,
 )
+from oms.application.commands.amendment_decision import DecideAmendment, decide_amendment
 from oms.application.commands.fulfillment import DecomposeOrder, decompose_order
 from oms.application.commands.order import CloseOrder, OrderItemInput, close_order
 from oms.application.errors import Conflict
@@ -92,8 +94,11 @@ def test_a_changed_item_redoes_the_work_its_change_touches_and_undoes_what_was_d
     change = _request(orders, RequestAmendment(order.id, modify=(faster,)))
     assert change.amendment is not None
     scope = f"amendment-{change.amendment.id}"
-    # when
-    _assess(orders, change.amendment.id)
+    # when: undoing the provisioning needs an operator's approval first
+    assessed = _assess(orders, change.amendment.id)
+    assert assessed.awaiting_approval
+    decision = DecideAmendment(change.amendment.id, approved=True)
+    orders.run(REPAIRER, lambda uow: decide_amendment(uow, decision))
     applied = _apply(orders, change.amendment.id)
     # then: the reservation (technology unchanged) is kept, the provisioning undone and redone
     revised = orders.plan(plan.id)

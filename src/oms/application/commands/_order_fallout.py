@@ -4,6 +4,7 @@ withdrawing cases that became moot. Callers save the order and the cancel reques
 
 from __future__ import annotations
 
+from oms.application.commands._fallout_messages import announce_case_closed
 from oms.application.commands._order_loading import load_cancellation
 from oms.application.commands._order_workflow import start_fallout_repair
 from oms.application.order_audit import fallout_state, record_fallout_change
@@ -65,6 +66,7 @@ def withdraw_moot(uow: UnitOfWork, order: ProductOrder, case_ids: tuple[str, ...
             case.withdraw(uow.context.actor, reason=reason, now=uow.now)
             uow.fallout_cases.save(case)
             record_fallout_change(uow, "withdrawFalloutCase", case, before)
+            announce_case_closed(uow, case)
         clear_hold(uow, order, case)
 
 

@@ -3,8 +3,11 @@
 Who may record a decision is the domain's rule (``can_record_decision``): an approver records
 their own decision for a level whose role they hold; a service actor (the workflow worker relaying
 a user task) only with the deciding approver's id and role, never as itself, and it can never
-change a price, since it may not change items. Applying the outcome is the workflow's
-``quote.approval.apply-decision`` step; it is safe to repeat (a redelivered job changes nothing)."""
+change a price, since it may not change items. Every recorded decision publishes
+``quote.approval.decided`` to the waiting quote-approval process, in the same transaction (message
+id ``{approvalCaseId}:{decision number}``, ``approvalOutcome`` approved / rejected / pending).
+Applying the outcome is the workflow's ``quote.approval.apply-decision`` step; it is safe to
+repeat (a redelivered job changes nothing)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from oms.application.commands._loading import load_case, load_quote
 from oms.application.errors import Forbidden, ValidationFailed
 from oms.application.unit_of_work import UnitOfWork
 from oms.application.views import ApprovalCaseView, QuoteView
-from oms.domain.approval.case import DecisionOutcome
+from oms.application.workflow import WorkflowMessage
+from oms.domain.approval.case import ApprovalCase, ApprovalCaseState, DecisionOutcome
+from oms.domain.quote.lifecycle import QuoteState
 from oms.domain.shared.actors import ActorKind
 from oms.domain.shared.ids import ActorId
 
@@ -75,7 +80,24 @@ def record_approval_decision(uow: UnitOfWork, request: RecordApprovalDecision) -
     )
     uow.approvals.save(case)
     record_case_change(uow, "recordApprovalDecision", case, before)
+    uow.workflow_messages.publish(approval_decided_message(case))
     return ApprovalCaseView.of(case)
+
+
+# The contract's message (docs/processes.md, quote-approval); the names are the BPMN's.
+APPROVAL_DECIDED = "quote.approval.decided"
+_OUTCOME_OF_STATE = {ApprovalCaseState.APPROVED: "approved", ApprovalCaseState.REJECTED: "rejected"}
+
+
+def approval_decided_message(case: ApprovalCase) -> WorkflowMessage:
+    """``quote.approval.decided`` for the decision just recorded: one message per decision, so the
+    n-th decision of a case has the message id ``{caseId}:{n}`` (a repeated write publishes once)."""
+    return WorkflowMessage(
+        name=APPROVAL_DECIDED,
+        correlation_key=case.id,
+        message_id=f"{case.id}:{len(case.decisions)}",
+        variables={"approvalOutcome": _OUTCOME_OF_STATE.get(case.state, "pending")},
+    )
 
 
 def escalate_approval(uow: UnitOfWork, request: EscalateApproval) -> ApprovalCaseView:
@@ -92,6 +114,10 @@ def apply_approval_outcome(uow: UnitOfWork, request: ApplyApprovalOutcome) -> Qu
     quote = load_quote(uow, case.quote_id)
     if any(authorization.approval_case_id == case.id for authorization in quote.authorizations):
         return QuoteView.of(quote)  # applied before: a redelivered job must not fail the process
+    if quote.state is not QuoteState.PENDING or quote.approval_case_id != case.id:
+        # Nothing waits for this case's outcome any more: applied before (an expiry without any
+        # decision leaves no authorization behind), or the quote was cancelled or expired meanwhile.
+        return QuoteView.of(quote)
     before = quote_state(quote)
     quote.apply_approval_outcome(uow.context.actor, outcome=case.outcome(), now=uow.now)
     uow.quotes.save(quote)

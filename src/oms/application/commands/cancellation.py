@@ -5,7 +5,11 @@ request. Assessing accepts before the point of no return (open tasks skipped, a 
 undoes what was done, moot fallout cases withdrawn) or refuses after it (terminatedWithError, the
 order back where it was). The compensation tasks run through the fulfillment task commands with
 the compensation plan's id; a business failure there opens a ``compensationFailed`` fallout case.
-Finishing needs every compensation task done and cancels the order."""
+Finishing needs every compensation task done and cancels the order.
+
+An accepted cancellation publishes ``order.cancellation.accepted`` (correlation key: the order id) in
+the assessing transaction: the order's running order-fulfillment instance stops at once (an
+interrupting event sub-process), whether compensation follows or there was nothing to undo."""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from oms.application.order_audit import (
 )
 from oms.application.order_views import CancellationView
 from oms.application.unit_of_work import UnitOfWork
+from oms.application.workflow import WorkflowMessage
 from oms.domain.fulfillment.plan import FulfillmentPlan, fulfillment_plan_id
 from oms.domain.order.cancellation import CancellationState, CancelProductOrder
 from oms.domain.order.keys import CancellationRequestId
@@ -95,6 +100,7 @@ def assess_cancellation(uow: UnitOfWork, request: AssessCancellation) -> Cancell
         record_plan_change(uow, "planCompensation", assessment.compensation_plan, None)
     if assessment.accepted:
         withdraw_moot(uow, order, assessment.moot_fallout_cases, f"the order is being cancelled ({cancellation.id})")
+        uow.workflow_messages.publish(cancellation_accepted_message(order.id, cancellation.id))
     else:
         release_closed_holds(uow, order)
     uow.orders.save(order)
@@ -102,6 +108,32 @@ def assess_cancellation(uow: UnitOfWork, request: AssessCancellation) -> Cancell
     record_order_change(uow, "assessCancellation", order, order_before)
     record_cancellation_change(uow, "assessCancellation", cancellation, before)
     return CancellationView.of(cancellation)
+
+
+# The contract's message and flag values (docs/processes.md, order-fulfillment and order-cancellation).
+CANCELLATION_ACCEPTED = "order.cancellation.accepted"
+REFUSED, NOTHING_TO_UNDO, COMPENSATE = "refused", "nothingToUndo", "compensate"
+
+
+def cancellation_accepted_message(order_id: str, request_id: str) -> WorkflowMessage:
+    """Stops the order's fulfillment process; one message per cancel request."""
+    return WorkflowMessage(
+        name=CANCELLATION_ACCEPTED, correlation_key=order_id, message_id=f"{order_id}:cancellation:{request_id}"
+    )
+
+
+def cancellation_decision(view: CancellationView) -> str:
+    """``cancellationDecision`` of an assessed request: ``refused`` (point of no return),
+    ``nothingToUndo`` (accepted and done at once: the order is cancelled) or ``compensate``."""
+    if view.outcome == "refused":
+        return REFUSED
+    if view.outcome == "accepted":
+        return NOTHING_TO_UNDO if view.state == "done" else COMPENSATE
+    raise Conflict(
+        f"cancel request {view.id!r} is {view.state} and not assessed",
+        {"id": view.id, "state": view.state},
+        code="illegalTransition",
+    )
 
 
 def finish_cancellation(uow: UnitOfWork, request: FinishCancellation) -> CancellationView:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from oms.application.commands._fallout_messages import announce_case_closed
 from oms.application.commands._order_fallout import clear_hold, withdraw_moot
 from oms.application.commands._order_loading import load_fallout_case, load_order, load_plan
 from oms.application.commands._order_workflow import start_cancellation
@@ -149,6 +150,7 @@ def cancel_order_from_fallout(uow: UnitOfWork, request: CancelOrderFromFallout) 
     case.cancel_order(actor, plan, reason=request.reason, now=now)
     uow.fallout_cases.save(case)
     record_fallout_change(uow, "cancelOrderFromFallout", case, before)
+    announce_case_closed(uow, case)
     if not tasks_to_compensate(plan.tasks) and order.state in (OrderState.HELD, OrderState.PENDING):
         others = tuple(c.id for c in _live_cases_of(uow, order.id) if c.id != case.id)
         order.cancel_unsolvable(actor, reason=request.reason, plan=plan, now=now)
@@ -185,6 +187,7 @@ def _repair(
     uow.fallout_cases.save(case)
     record_plan_change(uow, action, plan, plan_before)
     record_fallout_change(uow, action, case, before)
+    announce_case_closed(uow, case)
     clear_hold(uow, order, case)
     if order.version != order_before["version"]:
         uow.orders.save(order)

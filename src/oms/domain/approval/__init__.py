@@ -9,6 +9,7 @@ from oms.domain.approval.authorization import (
     can_change_price,
     can_create_quote,
     can_escalate,
+    can_expire_approval_case,
     can_expire_quote,
     can_open_approval_case,
     can_record_decision,
@@ -34,10 +35,12 @@ from oms.domain.approval.errors import (
 from oms.domain.approval.events import (
     ApprovalCaseApproved,
     ApprovalCaseCancelled,
+    ApprovalCaseExpired,
     ApprovalCaseOpened,
     ApprovalCaseRejected,
     ApprovalDecisionRecorded,
     ApprovalEscalated,
+    ApprovalLevelAssigned,
 )
 from oms.domain.approval.figures import DealFigures, InvalidContractTerm
 from oms.domain.approval.policy import (
@@ -60,6 +63,7 @@ __all__ = [
     "ApprovalCase",
     "ApprovalCaseApproved",
     "ApprovalCaseCancelled",
+    "ApprovalCaseExpired",
     "ApprovalCaseOpened",
     "ApprovalCaseRejected",
     "ApprovalCaseState",
@@ -67,6 +71,7 @@ __all__ = [
     "ApprovalDecisionRecorded",
     "ApprovalEscalated",
     "ApprovalLevel",
+    "ApprovalLevelAssigned",
     "ApprovalNotComplete",
     "ApprovalOutcome",
     "ApprovalPolicy",
@@ -89,6 +94,7 @@ __all__ = [
     "can_change_price",
     "can_create_quote",
     "can_escalate",
+    "can_expire_approval_case",
     "can_expire_quote",
     "can_open_approval_case",
     "can_record_decision",

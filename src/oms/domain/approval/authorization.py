@@ -14,6 +14,7 @@ The table, in short:
 | apply an approval outcome        | -               | -           | yes      | yes      | yes     |
 | record an approval decision      | -               | -           | own role | -        | for an approver |
 | escalate an approval             | -               | -           | level role | yes    | yes     |
+| expire an approval case          | -               | -           | -        | yes      | yes     |
 """
 
 from __future__ import annotations
@@ -97,6 +98,11 @@ def can_open_approval_case(actor: Actor) -> Permission:
 
 def can_cancel_approval_case(actor: Actor) -> Permission:
     return _only(actor, frozenset({CUSTOMER, AGENT, OPERATOR, SERVICE}), "cancel approval cases")
+
+
+def can_expire_approval_case(actor: Actor) -> Permission:
+    """Closing a case nobody decided in time: the workflow's expiry (a service) or an operator."""
+    return _only(actor, frozenset({OPERATOR, SERVICE}), "expire approval cases")
 
 
 def can_record_decision(actor: Actor, level_role: str, approver_id: str, approver_role: str) -> Permission:

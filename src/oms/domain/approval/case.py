@@ -1,7 +1,9 @@
 """The approval case: one submission of a quote waiting for its required approval levels.
 
 Levels are decided in order. Any rejection rejects the case; the case is approved when the last
-level is approved. Escalation hands the waiting level up: to the next required level if there is
+level is approved. A case nobody decided in time is closed as expired (the workflow's expiry
+timer decides when; the domain never notices time passing): its outcome is "not approved", with
+the decisions made so far. Escalation hands the waiting level up: to the next required level if there is
 one (whose approval then covers the escalated level), else to the policy's next level, which is
 added to the case. The policy's levels are copied into the case when it opens, so a policy change
 never alters a running case."""
@@ -15,6 +17,7 @@ from enum import StrEnum
 from oms.domain.approval.authorization import (
     can_cancel_approval_case,
     can_escalate,
+    can_expire_approval_case,
     can_open_approval_case,
     can_record_decision,
     require,
@@ -29,10 +32,12 @@ from oms.domain.approval.errors import (
 from oms.domain.approval.events import (
     ApprovalCaseApproved,
     ApprovalCaseCancelled,
+    ApprovalCaseExpired,
     ApprovalCaseOpened,
     ApprovalCaseRejected,
     ApprovalDecisionRecorded,
     ApprovalEscalated,
+    ApprovalLevelAssigned,
 )
 from oms.domain.approval.policy import ApprovalLevel, ApprovalPolicy, ApprovalRequirement, RequiredLevel
 from oms.domain.shared.actors import Actor
@@ -47,6 +52,7 @@ class ApprovalCaseState(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # nobody decided the waiting level in time
 
 
 class DecisionOutcome(StrEnum):
@@ -83,6 +89,7 @@ class ApprovalOutcome:
     approved: bool
     decisions: tuple[ApprovalDecision, ...]
     decided_at: datetime
+    expired: bool = False  # closed without a decision of every level: not approved
 
 
 class ApprovalCase(AggregateRoot):
@@ -209,12 +216,35 @@ class ApprovalCase(AggregateRoot):
         self._raise_event(ApprovalCaseCancelled(self.id, self.quote_id, reason, actor.id, now))
         self._changed()
 
+    def assign_waiting_level(self, actor: Actor, *, now: datetime) -> RequiredLevel | None:
+        """Ask the approvers of the waiting level to decide: a notification (``ApprovalLevelAssigned``),
+        not a change of the case, so it may be repeated. A closed case has nobody to ask: None."""
+        level = self.current_level
+        if level is None:
+            return None
+        require_utc(now, "now")
+        require(can_escalate(actor, level.role), actor, "assign approvers")
+        self._raise_event(ApprovalLevelAssigned(self.id, self.quote_id, level.level, level.role, actor.id, now))
+        return level
+
+    def expire(self, actor: Actor, *, now: datetime) -> None:
+        """Nobody decided within the time the process allows: the case closes as expired, the
+        levels decided so far stay as evidence, and its outcome is "not approved"."""
+        level = self._waiting_level("expire")
+        require_utc(now, "now")
+        require(can_expire_approval_case(actor), actor, "expire an approval case")
+        self._close(ApprovalCaseState.EXPIRED, now)
+        self._raise_event(ApprovalCaseExpired(self.id, self.quote_id, level.level, level.role, actor.id, now))
+        self._changed()
+
     def _close(self, state: ApprovalCaseState, now: datetime) -> None:
         self.state = state
         self.closed_at = now
 
     def outcome(self) -> ApprovalOutcome:
-        if self.state not in (ApprovalCaseState.APPROVED, ApprovalCaseState.REJECTED) or self.closed_at is None:
+        """What the quote learns from a closed case: approved, rejected, or expired (not approved)."""
+        decided = (ApprovalCaseState.APPROVED, ApprovalCaseState.REJECTED, ApprovalCaseState.EXPIRED)
+        if self.state not in decided or self.closed_at is None:
             raise ApprovalNotComplete(self.id, self.state)
         return ApprovalOutcome(
             case_id=self.id,
@@ -222,4 +252,5 @@ class ApprovalCase(AggregateRoot):
             approved=self.state is ApprovalCaseState.APPROVED,
             decisions=self.decisions,
             decided_at=self.closed_at,
+            expired=self.state is ApprovalCaseState.EXPIRED,
         )

@@ -67,3 +67,27 @@ class ApprovalCaseCancelled(DomainEvent):
     reason: str
     cancelled_by: ActorId
     occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class ApprovalCaseExpired(DomainEvent):
+    """Nobody decided the waiting level in time; the case closed without an approval."""
+
+    case_id: ApprovalCaseId
+    quote_id: QuoteId
+    level: int  # the level that was waiting
+    role: str
+    expired_by: ActorId
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class ApprovalLevelAssigned(DomainEvent):
+    """The approvers of the waiting level are asked to decide (a notification: the case is unchanged)."""
+
+    case_id: ApprovalCaseId
+    quote_id: QuoteId
+    level: int
+    role: str
+    assigned_by: ActorId
+    occurred_at: datetime

@@ -7,7 +7,9 @@ aggregate. Two steps, as the two workflow jobs ``order.amendment.assess`` and
 
 1. **assess**: the amended order must pass the consistency check (for the items that change) and
    the plan revision it needs (``oms.domain.fulfillment.revision``) must not undo any task past
-   its point of no return;
+   its point of no return. An accepted amendment whose revision undoes work that may already have
+   had an effect (compensated tasks) **needs approval**: an operator approves or declines it
+   (``decide``) before it may be applied; a declined one is refused;
 2. **apply**: the revision is computed again on the plan *as it is now* (workers kept going
    since the assessment) and checked again, then the plan and the order's items change together.
 
@@ -24,7 +26,11 @@ from oms.domain.fulfillment.decomposition import plan_tasks
 from oms.domain.fulfillment.plan import FulfillmentPlan, PlanPurpose
 from oms.domain.fulfillment.revision import PlanRevision, revise_plan
 from oms.domain.fulfillment.rules import RuleSet
-from oms.domain.order.authorization import can_progress_order, can_request_amendment
+from oms.domain.order.authorization import (
+    can_decide_amendment_approval,
+    can_progress_order,
+    can_request_amendment,
+)
 from oms.domain.order.consistency import (
     ConsistencyResult,
     OrderingFacts,
@@ -56,6 +62,23 @@ class AmendmentAssessment:
     revision: PlanRevision | None = None
 
 
+@dataclass(frozen=True)
+class AmendmentApproval:
+    """An operator's decision on an amendment that needs approval."""
+
+    approved: bool
+    decided_by: ActorId
+    decided_at: datetime
+    comment: str = ""
+
+
+def approval_needed(revision: PlanRevision | None) -> bool:
+    """Undoing work that may already have had an effect (a compensated task: a reserved resource, a
+    provisioned service, activated billing) costs money and touches the customer: a person decides.
+    Superseding tasks that never ran, and adding new ones, does not need approval."""
+    return revision is not None and bool(revision.compensated)
+
+
 class ProductOrderAmendment(AggregateRoot):
     def __init__(
         self,
@@ -70,6 +93,8 @@ class ProductOrderAmendment(AggregateRoot):
         remove: tuple[OrderItemId, ...] = (),
         price: PriceBreakdown | None = None,
         reasons: tuple[str, ...] = (),
+        approval_required: bool = False,
+        approval: AmendmentApproval | None = None,
         version: int = 0,
     ) -> None:
         super().__init__(version)
@@ -83,6 +108,8 @@ class ProductOrderAmendment(AggregateRoot):
         self.remove = remove
         self.price = price  # prices of the added and modified items, priced at amendment time
         self.reasons = reasons  # why it was refused
+        self.approval_required = approval_required  # set by an accepting assessment
+        self.approval = approval  # the operator's decision, when approval is required
 
     @classmethod
     def request(
@@ -134,8 +161,38 @@ class ProductOrderAmendment(AggregateRoot):
             return assessment
         order.conclude_amendment(actor, request_id=self.id, accepted=True, reasons=(), now=now)
         self.status = AmendmentStatus.ACCEPTED
+        self.approval_required = approval_needed(assessment.revision)
         self._changed()
         return assessment
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.status is AmendmentStatus.ACCEPTED and self.approval_required and self.approval is None
+
+    def decide(self, actor: Actor, order: ProductOrder, *, approved: bool, comment: str, now: datetime) -> None:
+        """An operator approves (it may be applied) or declines (it is refused) an accepted
+        amendment that needs approval. Only once: a second decision is an illegal transition."""
+        require(can_decide_amendment_approval(actor), actor, "decide an amendment")
+        if not self.awaiting_approval:
+            raise IllegalTransition("ProductOrderAmendment", self.id, self._approval_state(), "decide")
+        require_utc(now, "now")
+        if order.id != self.order_id:
+            raise WrongOrder(self.order_id, "order", order.id)
+        if order.amendment_request_id != self.id or order.amendment_status is not AmendmentStatus.ACCEPTED:
+            raise StaleRequest(self.order_id, "amendment", order.amendment_request_id, self.id)
+        self.approval = AmendmentApproval(approved, actor.id, now, comment)
+        if approved:
+            self._changed()
+            return
+        reason = f"declined by {actor.id}" + (f": {comment}" if comment else "")
+        self._refuse(actor, order, (reason,), now)
+
+    def _approval_state(self) -> str:
+        if self.status is AmendmentStatus.ACCEPTED and self.approval_required:
+            return "approved"
+        if self.status is AmendmentStatus.ACCEPTED:
+            return "accepted without approval"
+        return str(self.status)
 
     def apply(
         self,
@@ -151,6 +208,8 @@ class ProductOrderAmendment(AggregateRoot):
         change. When the re-check fails (a task passed its point of no return meanwhile), the
         amendment is refused instead."""
         self._check(actor, AmendmentStatus.ACCEPTED, "apply", now, order, plan)
+        if self.approval_required and (self.approval is None or not self.approval.approved):
+            raise IllegalTransition("ProductOrderAmendment", self.id, "awaitingApproval", "apply")
         assessment = self._evaluate(order, plan, facts, rules)
         if not assessment.accepted or assessment.revision is None:
             self._refuse(actor, order, assessment.reasons, now)

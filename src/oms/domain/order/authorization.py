@@ -6,6 +6,7 @@
 | supply extra information                                  | yes             | yes         | yes      | yes     |
 | progress the order (start, hold, close, fail an item,      | -               | -           | yes      | yes     |
 | decide a cancellation or amendment, cancel as unsolvable)  |                 |             |          |         |
+| approve or decline an amendment that needs approval       | -               | -           | yes      | -       |
 
 The service is the workflow worker acting on the process's behalf; an operator can do by hand
 what the worker would."""
@@ -37,3 +38,9 @@ def can_supply_information(actor: Actor) -> Permission:
 
 def can_progress_order(actor: Actor) -> Permission:
     return only(actor, MACHINE_OR_OPERATOR, "progress orders")
+
+
+def can_decide_amendment_approval(actor: Actor) -> Permission:
+    """An amendment that undoes work already done needs a person's decision: an operator's, never
+    the workflow's own (the worker only relays what was decided)."""
+    return only(actor, frozenset({ActorKind.OPERATOR}), "approve or decline order amendments")

@@ -4,6 +4,7 @@ index keeps one running amendment per order, as the domain does."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from psycopg.rows import dict_row
@@ -11,7 +12,7 @@ from psycopg.types.json import Jsonb
 
 from oms.application.errors import StaleVersion
 from oms.application.order_codecs import item_request_from_dict, item_request_to_dict
-from oms.domain.order.amendment import ProductOrderAmendment
+from oms.domain.order.amendment import AmendmentApproval, ProductOrderAmendment
 from oms.domain.order.keys import AmendmentRequestId
 from oms.domain.order.lifecycle import AmendmentStatus
 from oms.domain.pricing.snapshot import breakdown_from_dict, breakdown_to_dict
@@ -34,7 +35,8 @@ class PostgresAmendmentRepository:
         with self._session.conn.cursor(row_factory=dict_row) as cur:
             row = cur.execute(
                 "SELECT id, order_id, status, requested_at, requested_by, add_items, modify_items, remove_items,"
-                " price, reasons, version FROM product_order_amendment WHERE tenant_id = %s AND id = %s",
+                " price, reasons, approval_required, approval, version"
+                " FROM product_order_amendment WHERE tenant_id = %s AND id = %s",
                 (self._session.tenant_id, request_id),
             ).fetchone()
         if row is None:
@@ -50,6 +52,8 @@ class PostgresAmendmentRepository:
             remove=tuple(OrderItemId(item_id) for item_id in row["remove_items"]),
             price=None if row["price"] is None else breakdown_from_dict(row["price"]),
             reasons=tuple(row["reasons"]),
+            approval_required=row["approval_required"],
+            approval=None if row["approval"] is None else _approval_from_dict(row["approval"]),
             version=row["version"],
         )
         self._session.track(AGGREGATE, amendment.id, amendment)
@@ -61,10 +65,11 @@ class PostgresAmendmentRepository:
             s.conn.execute(
                 """
                 INSERT INTO product_order_amendment (tenant_id, id, order_id, status, requested_at, requested_by,
-                    add_items, modify_items, remove_items, price, reasons, updated_at, version)
+                    add_items, modify_items, remove_items, price, reasons, approval_required, approval,
+                    updated_at, version)
                 VALUES (%(tenant_id)s, %(id)s, %(order_id)s, %(status)s, %(requested_at)s, %(requested_by)s,
-                    %(add_items)s, %(modify_items)s, %(remove_items)s, %(price)s, %(reasons)s, %(updated_at)s,
-                    %(version)s)
+                    %(add_items)s, %(modify_items)s, %(remove_items)s, %(price)s, %(reasons)s,
+                    %(approval_required)s, %(approval)s, %(updated_at)s, %(version)s)
                 """,
                 {
                     **_row_values(amendment),
@@ -92,6 +97,7 @@ class PostgresAmendmentRepository:
         result = s.conn.execute(
             """
             UPDATE product_order_amendment SET status = %(status)s, reasons = %(reasons)s,
+                approval_required = %(approval_required)s, approval = %(approval)s,
                 updated_at = %(updated_at)s, version = %(version)s
             WHERE tenant_id = %(tenant_id)s AND id = %(id)s AND version = %(loaded)s
             """,
@@ -107,5 +113,25 @@ def _row_values(amendment: ProductOrderAmendment) -> dict[str, Any]:
         "id": amendment.id,
         "status": str(amendment.status),
         "reasons": Jsonb(list(amendment.reasons)),
+        "approval_required": amendment.approval_required,
+        "approval": None if amendment.approval is None else Jsonb(_approval_to_dict(amendment.approval)),
         "version": amendment.version,
     }
+
+
+def _approval_to_dict(approval: AmendmentApproval) -> dict[str, Any]:
+    return {
+        "approved": approval.approved,
+        "decidedBy": approval.decided_by,
+        "decidedAt": approval.decided_at.isoformat(),
+        "comment": approval.comment,
+    }
+
+
+def _approval_from_dict(data: dict[str, Any]) -> AmendmentApproval:
+    return AmendmentApproval(
+        approved=bool(data["approved"]),
+        decided_by=ActorId(data["decidedBy"]),
+        decided_at=utc(datetime.fromisoformat(data["decidedAt"])),
+        comment=str(data.get("comment", "")),
+    )

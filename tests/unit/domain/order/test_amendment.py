@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from domain_builders import item, priced
+from domain_builders import item, operator, priced
 from order_builders import (
     FIBER_ITEM,
     INSTALLED_FIBER,
@@ -75,6 +75,8 @@ def _amend(
 
 def _assess_and_apply(amendment: ProductOrderAmendment, order: ProductOrder, plan: FulfillmentPlan) -> None:
     assert amendment.assess(service(), order, plan, facts=facts(), rules=RULES, now=NOW).accepted, amendment.reasons
+    if amendment.awaiting_approval:  # it undoes work already done: an operator approves first
+        amendment.decide(operator(), order, approved=True, comment="", now=NOW)
     assert amendment.apply(service(), order, plan, facts=facts(), rules=RULES, now=NOW).accepted, amendment.reasons
 
 
