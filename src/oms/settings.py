@@ -37,6 +37,8 @@ class Settings(BaseModel):
     inventory_url: str | None = None
     provisioning_url: str | None = None
     billing_url: str | None = None
+    logistics_url: str | None = None
+    field_service_url: str | None = None
     external_timeout_s: Annotated[float, Field(gt=0, le=300)] = 10.0
 
     @field_validator("jwt_secret")

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
-
-import httpx
 
 from oms.engine.api import Engine
 from oms.engine.commands.jobs import ActivatedJob
@@ -82,30 +78,3 @@ def recorded_variable_problems(harness: ProcessTestHarness) -> list[str]:
                 found = variable_problems(process_id, {record.value["name"]: record.value["value"]})
                 problems += [f"instance {instance.key}: {problem}" for problem in found]
     return sorted(set(problems))
-
-
-class SyncAsgiTransport(httpx.BaseTransport):
-    """Lets the SDK's synchronous client call the engine's ASGI app in-process (httpx's
-    ``ASGITransport`` is async only): requests run on an event loop of their own thread."""
-
-    def __init__(self, app: Any) -> None:
-        self._inner = httpx.ASGITransport(app=app)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="asgi-bridge", daemon=True)
-        self._thread.start()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        body = request.read()
-
-        async def call() -> httpx.Response:
-            forwarded = httpx.Request(request.method, request.url, headers=request.headers, content=body)
-            response = await self._inner.handle_async_request(forwarded)
-            content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
-
-        return asyncio.run_coroutine_threadsafe(call(), self._loop).result()
-
-    def close(self) -> None:
-        if self._loop.is_running():
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(5)

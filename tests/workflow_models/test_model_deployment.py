@@ -3,15 +3,16 @@ messages, correlation keys, error codes, variables) and has a complete diagram."
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import Any
 
 import pytest
 from lxml import etree
-from model_support import SyncAsgiTransport
 from typer.testing import CliRunner
 
 from oms.cli import app
 from oms.engine.testing.harness import ProcessTestHarness
+from oms.engine.testing.rest import SDK_CONFIGURATION, rest_transport
 from oms.workflow import processes
 from oms.workflow.deploy import deploy_processes
 from oms.workflow.embedded import EmbeddedWorkflowClient
@@ -133,20 +134,14 @@ def test_deploy_processes_through_the_official_sdk_deploys_every_model_over_the_
     process_test: ProcessTestHarness,
 ) -> None:
     # given: the Camunda client (official SDK) against the engine's Orchestration Cluster REST API
-    from oms.engine.rest import create_app
     from oms.workflow.camunda_sdk import CamundaWorkflowClient
 
-    transport = SyncAsgiTransport(create_app(process_test.engine))
-    client = CamundaWorkflowClient(
-        {"CAMUNDA_REST_ADDRESS": "http://engine.test", "CAMUNDA_AUTH_STRATEGY": "NONE"},
-        httpx_args={"transport": transport},
-    )
-    try:
+    with (
+        rest_transport(process_test.engine) as transport,
+        closing(CamundaWorkflowClient(SDK_CONFIGURATION, httpx_args={"transport": transport})) as client,
+    ):
         # when
         result = deploy_processes(client)
-    finally:
-        client.close()
-        transport.close()
     # then
     assert {(p.bpmn_process_id, p.resource_name) for p in result.processes} == {
         (process_id, f"{process_id}.bpmn") for process_id in processes.PROCESS_IDS

@@ -7,7 +7,10 @@ workflow type, so writing one twice (a redelivered job, a replayed request) star
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
+from types import MappingProxyType
 from typing import Any, Final
 
 from oms.domain.order.keys import (
@@ -67,6 +70,18 @@ class WorkflowStartRequest:
     variables: dict[str, Any] = field(default_factory=dict)
 
 
+#: The time to live docs/processes.md names for a message. ``fallout.repaired``: 1 hour (the waiting
+#: process is resumed at once; a message nobody waits for any more expires soon).
+#: ``order.provisioning.completed``: 2 hours, as long as the provisioning timeout it races with. Other
+#: messages get the relay's default (1 day).
+MESSAGE_TIME_TO_LIVE: Final[Mapping[str, timedelta]] = MappingProxyType(
+    {
+        "fallout.repaired": timedelta(hours=1),
+        "order.provisioning.completed": timedelta(hours=2),
+    }
+)
+
+
 @dataclass(frozen=True)
 class WorkflowMessage:
     """A message for a waiting process, written in the business transaction and published by the
@@ -79,3 +94,12 @@ class WorkflowMessage:
     correlation_key: str
     message_id: str
     variables: dict[str, Any] = field(default_factory=dict)
+    #: how long the published message waits, buffered, for its catch event; when not given, the
+    #: time the contract names for this message (``MESSAGE_TIME_TO_LIVE``), else the relay's default
+    time_to_live: timedelta | None = None
+
+    def __post_init__(self) -> None:
+        if self.time_to_live is None:
+            object.__setattr__(self, "time_to_live", MESSAGE_TIME_TO_LIVE.get(self.name))
+        elif self.time_to_live < timedelta(0):
+            raise ValueError(f"Expected no negative time to live, but got {self.time_to_live} for {self.name!r}")

@@ -1,4 +1,5 @@
-"""HTTP clients of the external systems, one class per system, one method per operation.
+"""HTTP clients of the external systems, one class per system, one method per operation: resource
+inventory, service provisioning, billing, logistics and field service.
 
 Every method takes the ``idempotency_key`` of the request (``{taskId}:run-{n}`` for fulfillment
 tasks: the same for every technical attempt of one run) and sends it as ``Idempotency-Key``; the
@@ -46,6 +47,20 @@ class Accepted:
 @dataclass(frozen=True)
 class Subscription:
     subscription_id: str
+    status: str
+    replayed: bool
+
+
+@dataclass(frozen=True)
+class Shipment:
+    shipment_id: str
+    status: str
+    replayed: bool
+
+
+@dataclass(frozen=True)
+class Appointment:
+    appointment_id: str
     status: str
     replayed: bool
 
@@ -246,4 +261,69 @@ class BillingClient(_SystemClient):
     def _subscription(self, operation: str, data: dict[str, Any], replayed: bool) -> Subscription:
         return Subscription(
             self._field(data, "subscriptionId", self.system, operation), str(data.get("status", "")), replayed
+        )
+
+
+class LogisticsClient(_SystemClient):
+    """Logistics: ship a device (a router, set-top boxes) to the customer, cancel the shipment."""
+
+    system = "logistics"
+
+    def ship(
+        self,
+        idempotency_key: str,
+        *,
+        tenant_id: str,
+        device_type: str,
+        quantity: int = 1,
+        characteristics: Mapping[str, Any] | None = None,
+        order_id: str | None = None,
+    ) -> Shipment:
+        extra: dict[str, Any] = {"deviceType": device_type, "quantity": quantity}
+        if order_id:
+            extra["orderId"] = order_id
+        data, replayed = self._post(
+            "ship", "/logistics/shipments", idempotency_key, _request(tenant_id, characteristics, extra)
+        )
+        return self._shipment("ship", data, replayed)
+
+    def cancel(self, idempotency_key: str, *, tenant_id: str, shipment_id: str) -> Shipment:
+        path = f"/logistics/shipments/{shipment_id}/cancel"
+        data, replayed = self._post("cancel-shipment", path, idempotency_key, _request(tenant_id, None, {}))
+        return self._shipment("cancel-shipment", data, replayed)
+
+    def _shipment(self, operation: str, data: dict[str, Any], replayed: bool) -> Shipment:
+        return Shipment(self._field(data, "shipmentId", self.system, operation), str(data.get("status", "")), replayed)
+
+
+class FieldServiceClient(_SystemClient):
+    """Field service: book an installation appointment (a technician visit or a self-install kit), cancel it."""
+
+    system = "field-service"
+
+    def schedule(
+        self,
+        idempotency_key: str,
+        *,
+        tenant_id: str,
+        work_type: str,
+        characteristics: Mapping[str, Any] | None = None,
+        order_id: str | None = None,
+    ) -> Appointment:
+        extra: dict[str, Any] = {"workType": work_type}
+        if order_id:
+            extra["orderId"] = order_id
+        data, replayed = self._post(
+            "schedule", "/field-service/appointments", idempotency_key, _request(tenant_id, characteristics, extra)
+        )
+        return self._appointment("schedule", data, replayed)
+
+    def cancel(self, idempotency_key: str, *, tenant_id: str, appointment_id: str) -> Appointment:
+        path = f"/field-service/appointments/{appointment_id}/cancel"
+        data, replayed = self._post("cancel-installation", path, idempotency_key, _request(tenant_id, None, {}))
+        return self._appointment("cancel-installation", data, replayed)
+
+    def _appointment(self, operation: str, data: dict[str, Any], replayed: bool) -> Appointment:
+        return Appointment(
+            self._field(data, "appointmentId", self.system, operation), str(data.get("status", "")), replayed
         )

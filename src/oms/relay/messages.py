@@ -1,10 +1,11 @@
 """Message correlation: received callbacks (``workflow_message_correlation``) published to the engine.
 
 Each row is published with its message name, correlation key, the callback's variables, a time to
-live (the catch event may not be reached yet) and the message id derived from the callback's id. A
-relay that dies after publishing but before marking the row publishes it again after the lease: the
-engine refuses the same message id while the first is buffered (``Conflict``), which the relay takes
-as "published already". So a callback reaches the process once.
+live (the catch event may not be reached yet: the row's own, which the application stores for the
+messages whose contract names one, else the relay's default) and the message id derived from the
+callback's id. A relay that dies after publishing but before marking the row publishes it again
+after the lease: the engine refuses the same message id while the first is buffered (``Conflict``),
+which the relay takes as "published already". So a callback reaches the process once.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class MessageRelay:
             self._client.publish_message(
                 message.message_name,
                 message.correlation_key,
-                time_to_live_ms=int(self._options.message_ttl.total_seconds() * 1000),
+                time_to_live_ms=self._time_to_live_ms(message),
                 message_id=message_id,
                 variables=message.variables,
             )
@@ -57,6 +58,11 @@ class MessageRelay:
             return
         self._store.record_published(message)
         log.info(outcome)
+
+    def _time_to_live_ms(self, message: PendingMessage) -> int:
+        if message.time_to_live_ms is not None:
+            return message.time_to_live_ms
+        return int(self._options.message_ttl.total_seconds() * 1000)
 
     def _failed(self, message: PendingMessage, error: str, log: structlog.typing.FilteringBoundLogger) -> None:
         if self._options.backoff.exhausted(message.attempt):

@@ -8,7 +8,6 @@ announces: retries coming due, and anything written while the listening connecti
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import time
@@ -24,12 +23,14 @@ from oms.relay.messages import MessageRelay
 from oms.relay.options import RelayOptions
 from oms.relay.starts import StartRelay
 from oms.relay.store import RELAY_CHANNEL, RelayStore
+from oms.workflow.backend import uses_camunda
+from oms.workflow.background import BackgroundLoop
 from oms.workflow.client import WorkflowClient
 
 _log = structlog.get_logger("oms.relay")
 
 
-class WorkflowRelay:
+class WorkflowRelay(BackgroundLoop):
     """Both relays over one store and one client. ``drain`` for a single pass (tests, tools);
     ``start``/``stop`` for the background loop of the ``workflow-relay`` process."""
 
@@ -42,13 +43,12 @@ class WorkflowRelay:
         listen_conninfo: str | None = None,
         poll_interval: timedelta = timedelta(seconds=1),
     ) -> None:
+        super().__init__("workflow-relay", stop_timeout=timedelta(seconds=30))
         self.options = options or RelayOptions()
         self.starts = StartRelay(store, client, self.options)
         self.messages = MessageRelay(store, client, self.options)
         self._listen_conninfo = listen_conninfo
         self._poll_interval_s = poll_interval.total_seconds()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
         self._listener: psycopg.Connection[Any] | None = None
 
     def drain(self) -> int:
@@ -61,23 +61,6 @@ class WorkflowRelay:
                 return total
 
     # ------------------------------------------------------------------ the background loop
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._loop, name="workflow-relay", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: timedelta = timedelta(seconds=30)) -> bool:
-        """Stop after the current pass; False if the loop did not end within ``timeout``."""
-        self._stopping.set()
-        if self._thread is None:
-            return True
-        self._thread.join(timeout.total_seconds())
-        stopped = not self._thread.is_alive()
-        self._thread = None
-        return stopped
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
@@ -137,13 +120,6 @@ class RelayProcessOptions:
 
 
 CAMUNDA_SEARCH_LAG = timedelta(seconds=30)
-
-
-def uses_camunda(backend: str) -> bool:
-    """The back-end decision of ``oms worker`` (``oms.workflow.worker_main.open_client``)."""
-    return backend == "camunda" or (
-        backend == "auto" and bool(os.environ.get("CAMUNDA_REST_ADDRESS") or os.environ.get("ZEEBE_REST_ADDRESS"))
-    )
 
 
 def run_relay_process(options: RelayProcessOptions, database_url: str) -> None:

@@ -11,8 +11,7 @@ the row with its attempt counted: the next claim knows an instance may exist alr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -23,7 +22,8 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from oms.application.clock import Clock, SystemClock
-from oms.persistence.tables import APP_ROLE, TENANT_SETTING
+from oms.persistence.roles import transaction_as
+from oms.persistence.tables import APP_ROLE
 from oms.relay.callbacks import Callback, Receipt
 
 RELAY_ROLE: Final = "oms_relay"
@@ -70,6 +70,8 @@ class PendingMessage:
     variables: dict[str, Any]
     attempt: int
     correlation_id: str
+    #: the time to live the writer stored (None: the relay's default)
+    time_to_live_ms: int | None = None
 
 
 def _error_text(error: str) -> str:
@@ -86,11 +88,8 @@ class RelayStore:
     def now(self) -> datetime:
         return self._clock.now()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
-        with self._pool.connection() as conn:
-            conn.execute("SELECT set_config('role', %s, true)", (RELAY_ROLE,))
-            yield conn
+    def _transaction(self) -> AbstractContextManager[psycopg.Connection[Any]]:
+        return transaction_as(self._pool, RELAY_ROLE)
 
     # ------------------------------------------------------------------ start requests
 
@@ -198,7 +197,7 @@ class RelayStore:
                 SET attempt_count = m.attempt_count + 1, next_attempt_at = %(lease_until)s
                 FROM due WHERE m.id = due.id
                 RETURNING m.id, m.tenant_id, m.message_name, m.correlation_key, m.message_id, m.variables,
-                          m.attempt_count, m.correlation_id
+                          m.attempt_count, m.correlation_id, m.time_to_live_ms
                 """,
                 {"now": now, "limit": limit, "lease_until": now + lease},
             ).fetchall()
@@ -212,6 +211,7 @@ class RelayStore:
                 variables=dict(row["variables"]),
                 attempt=row["attempt_count"],
                 correlation_id=row["correlation_id"],
+                time_to_live_ms=row["time_to_live_ms"],
             )
             for row in sorted(rows, key=lambda r: r["id"])
         ]
@@ -251,11 +251,7 @@ class PostgresCallbackInbox:
 
     def record(self, callback: Callback) -> Receipt:
         now = self._clock.now()
-        with self._pool.connection() as conn:
-            conn.execute(
-                "SELECT set_config('role', %s, true), set_config(%s, %s, true)",
-                (APP_ROLE, TENANT_SETTING, callback.tenant_id),
-            )
+        with transaction_as(self._pool, APP_ROLE, tenant_id=callback.tenant_id) as conn:
             known = self._recorded(conn, callback)
             if known is not None:
                 return known

@@ -17,41 +17,23 @@ import structlog
 
 from oms.scheduler.engine_reads import CamundaEngineReads, EmbeddedEngineReads, EngineReads
 from oms.scheduler.reconciler import PassReport, Reconciler, ReconcilerOptions
+from oms.workflow.backend import uses_camunda
+from oms.workflow.background import BackgroundLoop
 from oms.workflow.client import WorkflowClient
 
 _log = structlog.get_logger("oms.scheduler")
 
-BACKENDS = ("auto", "embedded", "camunda")
 
-
-class Scheduler:
+class Scheduler(BackgroundLoop):
     """``run_once`` for a single pass (tests, tools); ``start``/``stop`` for the background loop."""
 
     def __init__(self, reconciler: Reconciler, *, interval: timedelta = timedelta(seconds=60)) -> None:
+        super().__init__("scheduler", stop_timeout=timedelta(seconds=60))
         self.reconciler = reconciler
         self._interval_s = interval.total_seconds()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self) -> PassReport:
         return self.reconciler.run_once()
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: timedelta = timedelta(seconds=60)) -> bool:
-        """Stop after the current pass; False if the loop did not end within ``timeout``."""
-        self._stopping.set()
-        if self._thread is None:
-            return True
-        self._thread.join(timeout.total_seconds())
-        stopped = not self._thread.is_alive()
-        self._thread = None
-        return stopped
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
@@ -63,17 +45,6 @@ class Scheduler:
 
 
 # ---------------------------------------------------------------------------------------- process
-
-
-def uses_camunda(backend: str) -> bool:
-    """The back-end decision of ``oms worker`` (``oms.workflow.worker_main.open_client``)."""
-    import os
-
-    if backend not in BACKENDS:
-        raise ValueError(f"Expected a backend among {', '.join(BACKENDS)}, but got {backend!r}")
-    return backend == "camunda" or (
-        backend == "auto" and bool(os.environ.get("CAMUNDA_REST_ADDRESS") or os.environ.get("ZEEBE_REST_ADDRESS"))
-    )
 
 
 @contextlib.contextmanager

@@ -17,6 +17,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from oms.application.unit_of_work import InstanceRef
+from oms.persistence.repositories.alerts import INSTANCE_REF_COLUMNS, instance_ref
+from oms.persistence.roles import transaction_as
 from oms.persistence.session import utc, utc_or_none
 from oms.persistence.tables import SCHEDULER_ROLE
 
@@ -71,10 +73,8 @@ class OpenFinding:
     subject: str
 
 
-_TRACKED = """
-    SELECT r.id, r.tenant_id, r.aggregate_type, r.aggregate_id, r.workflow_type, r.business_key, r.bpmn_process_id,
-           r.process_definition_version, r.process_instance_key, r.status, r.created_at, r.updated_at,
-           COALESCE(s.variables, '{}'::jsonb) AS variables, s.variables ->> 'orderId' AS order_id,
+_TRACKED = f"""
+    SELECT r.id, r.tenant_id, {INSTANCE_REF_COLUMNS}, COALESCE(s.variables, '{{}}'::jsonb) AS variables,
            o.state AS order_state, o.updated_at AS order_updated_at
     FROM workflow_instance_ref r
     LEFT JOIN workflow_start_request s
@@ -87,19 +87,7 @@ def _tracked(row: dict[str, Any]) -> TrackedInstance:
     return TrackedInstance(
         id=row["id"],
         tenant_id=row["tenant_id"],
-        ref=InstanceRef(
-            aggregate_type=row["aggregate_type"],
-            aggregate_id=row["aggregate_id"],
-            workflow_type=row["workflow_type"],
-            business_key=row["business_key"],
-            bpmn_process_id=row["bpmn_process_id"],
-            process_definition_version=row["process_definition_version"],
-            process_instance_key=row["process_instance_key"],
-            status=row["status"],
-            order_id=row["order_id"],
-            created_at=utc(row["created_at"]),
-            updated_at=utc(row["updated_at"]),
-        ),
+        ref=instance_ref(row),
         start_variables=dict(row["variables"]),
         order_state=row["order_state"],
         order_updated_at=utc_or_none(row["order_updated_at"]),
@@ -114,8 +102,7 @@ class SchedulerStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Cursor[dict[str, Any]]]:
-        with self._pool.connection() as conn:
-            conn.execute("SELECT set_config('role', %s, true)", (SCHEDULER_ROLE,))
+        with transaction_as(self._pool, SCHEDULER_ROLE) as conn:
             yield conn.cursor(row_factory=dict_row)
 
     def live_instances(self, *, after_id: int, limit: int) -> list[TrackedInstance]:

@@ -1,4 +1,5 @@
-"""The simulators as one FastAPI app: resource inventory, service provisioning and billing.
+"""The simulators as one FastAPI app: resource inventory, service provisioning, billing, logistics
+(device shipments) and field service (installation appointments).
 
 | system | operation | route | answer |
 |---|---|---|---|
@@ -10,6 +11,10 @@
 | billing | activate | ``POST /billing/subscriptions`` | 201 subscription |
 | billing | update | ``POST /billing/subscriptions/{id}/update`` | 200 |
 | billing | deactivate | ``POST /billing/subscriptions/{id}/deactivate`` | 200 |
+| logistics | ship | ``POST /logistics/shipments`` | 201 shipment |
+| logistics | cancel-shipment | ``POST /logistics/shipments/{id}/cancel`` | 200 |
+| field-service | schedule | ``POST /field-service/appointments`` | 201 appointment |
+| field-service | cancel-installation | ``POST /field-service/appointments/{id}/cancel`` | 200 |
 
 Every operation needs ``Idempotency-Key``. The first answer given for a key (success or business
 rejection) is kept and repeated for that key, with ``Idempotent-Replayed: true``, and the effect is
@@ -300,6 +305,57 @@ def create_simulator_app(config: SimulatorConfig | None = None) -> FastAPI:
     @app.post("/billing/subscriptions/{subscription_id}/deactivate", tags=["billing"])
     async def deactivate(subscription_id: str, body: OperationRequest, key: IdempotencyKey) -> JSONResponse:
         return await serve(System.BILLING, "deactivate", key, body, lambda: deactivate_effect(subscription_id, body))
+
+    # ------------------------------------------------------------------ logistics and field service
+
+    def created(
+        system: System, prefix: str, reference: str, status: str, operation: str
+    ) -> Callable[[str, OperationRequest], Answer]:
+        """The effect of an operation that creates a record (a shipment, an appointment)."""
+        records = state.records[system.value]
+
+        def effect(key: str, body: OperationRequest) -> Answer:
+            identifier = state.new_id(prefix, system, key)
+            records[identifier] = {reference: identifier, "status": status, **body.model_dump(by_alias=True)}
+            return Answer(201, {reference: identifier, "status": status}, operation)
+
+        return effect
+
+    def cancelled(system: System, kind: str, reference: str, operation: str) -> Callable[[str], Answer]:
+        """The effect of cancelling a record: an unknown one is a business rejection (``unknown<Kind>``)."""
+        records = state.records[system.value]
+
+        def effect(identifier: str) -> Answer:
+            record = records.get(identifier)
+            if record is None:
+                return unknown(kind, identifier, operation)
+            record["status"] = "cancelled"
+            return Answer(200, {reference: identifier, "status": "cancelled"}, operation)
+
+        return effect
+
+    ship_effect = created(System.LOGISTICS, "shp", "shipmentId", "shipped", "ship")
+    cancel_shipment_effect = cancelled(System.LOGISTICS, "Shipment", "shipmentId", "cancel-shipment")
+    schedule_effect = created(System.FIELD_SERVICE, "apt", "appointmentId", "scheduled", "schedule")
+    cancel_installation_effect = cancelled(System.FIELD_SERVICE, "Appointment", "appointmentId", "cancel-installation")
+
+    @app.post("/logistics/shipments", tags=["logistics"], status_code=201)
+    async def ship(body: OperationRequest, key: IdempotencyKey) -> JSONResponse:
+        return await serve(System.LOGISTICS, "ship", key, body, lambda: ship_effect(key, body))
+
+    @app.post("/logistics/shipments/{shipment_id}/cancel", tags=["logistics"])
+    async def cancel_shipment(shipment_id: str, body: OperationRequest, key: IdempotencyKey) -> JSONResponse:
+        return await serve(System.LOGISTICS, "cancel-shipment", key, body, lambda: cancel_shipment_effect(shipment_id))
+
+    @app.post("/field-service/appointments", tags=["field-service"], status_code=201)
+    async def schedule(body: OperationRequest, key: IdempotencyKey) -> JSONResponse:
+        return await serve(System.FIELD_SERVICE, "schedule", key, body, lambda: schedule_effect(key, body))
+
+    @app.post("/field-service/appointments/{appointment_id}/cancel", tags=["field-service"])
+    async def cancel_installation(appointment_id: str, body: OperationRequest, key: IdempotencyKey) -> JSONResponse:
+        return await serve(
+            System.FIELD_SERVICE, "cancel-installation", key, body, lambda: cancel_installation_effect(appointment_id)
+        )
 
     # ------------------------------------------------------------------ admin
 

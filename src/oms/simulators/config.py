@@ -20,6 +20,8 @@ class System(StrEnum):
     INVENTORY = "inventory"
     PROVISIONING = "provisioning"
     BILLING = "billing"
+    LOGISTICS = "logistics"
+    FIELD_SERVICE = "field-service"
 
 
 class Rejection(BaseModel):
@@ -78,7 +80,10 @@ class SimulatorConfig(BaseModel):
     inventory: SystemConfig = Field(default_factory=SystemConfig)
     provisioning: SystemConfig = Field(default_factory=SystemConfig)
     billing: SystemConfig = Field(default_factory=SystemConfig)
+    logistics: SystemConfig = Field(default_factory=SystemConfig)
+    #: named as the system is everywhere else (routes, ``/admin/calls?system=``, records)
+    field_service: SystemConfig = Field(default_factory=SystemConfig, alias="field-service")
 
     def system(self, system: System) -> SystemConfig:
-        config: SystemConfig = getattr(self, system.value)
+        config: SystemConfig = getattr(self, system.value.replace("-", "_"))
         return config

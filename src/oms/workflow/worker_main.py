@@ -20,12 +20,11 @@ import structlog
 from prometheus_client import CollectorRegistry, start_http_server
 
 from oms.settings import Settings, load_settings
+from oms.workflow.backend import uses_camunda
 from oms.workflow.client import WorkflowClient
 from oms.workflow.logging import configure_logging
 from oms.workflow.runtime import Handler, WorkerRuntime
 from oms.workflow.workers.external_systems import HttpExternalSystems, SystemUrls
-
-BACKENDS = ("auto", "embedded", "camunda")
 
 
 @dataclass(frozen=True)
@@ -61,12 +60,7 @@ def select_handlers(available: Mapping[str, Handler], job_types: Sequence[str]) 
 @contextlib.contextmanager
 def open_client(backend: str) -> Iterator[WorkflowClient]:
     """The client for the configured back-end, closed (with its engine, if embedded) on exit."""
-    if backend not in BACKENDS:
-        raise ValueError(f"Expected a backend among {', '.join(BACKENDS)}, but got {backend!r}")
-    use_camunda = backend == "camunda" or (
-        backend == "auto" and bool(os.environ.get("CAMUNDA_REST_ADDRESS") or os.environ.get("ZEEBE_REST_ADDRESS"))
-    )
-    if use_camunda:
+    if uses_camunda(backend):
         from oms.workflow.camunda_sdk import CamundaWorkflowClient
 
         camunda = CamundaWorkflowClient()
@@ -107,15 +101,19 @@ def serve(
 
 def system_urls(settings: Settings) -> SystemUrls | None:
     """The external systems' base URLs (``OMS_INVENTORY_URL``, ``OMS_PROVISIONING_URL``,
-    ``OMS_BILLING_URL``, each defaulting to ``OMS_SIMULATORS_URL``); None when none is set."""
+    ``OMS_BILLING_URL``, ``OMS_LOGISTICS_URL``, ``OMS_FIELD_SERVICE_URL``, each defaulting to
+    ``OMS_SIMULATORS_URL``); None when none is set."""
     default = settings.simulators_url
     urls = SystemUrls(
         settings.inventory_url or default,
         settings.provisioning_url or default,
         settings.billing_url or default,
         settings.external_timeout_s,
+        logistics=settings.logistics_url or default,
+        field_service=settings.field_service_url or default,
     )
-    return None if all(url is None for url in (urls.inventory, urls.provisioning, urls.billing)) else urls
+    every = (urls.inventory, urls.provisioning, urls.billing, urls.logistics, urls.field_service)
+    return None if all(url is None for url in every) else urls
 
 
 @contextlib.contextmanager

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from scenario_support import OPERATIONS, Scenario, fiber_item, order_body, wait_until
 
 from oms.application.workflow import FALLOUT_REPAIR_WORKFLOW, ORDER_FULFILLMENT_WORKFLOW, fallout_repair_business_key
@@ -82,13 +81,6 @@ def test_a_business_rejection_opens_fallout_and_the_order_completes_once_the_ope
     assert calls[0]["idempotencyKey"] != calls[1]["idempotencyKey"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (domain, fallout repair): POST /falloutCase/{id}/repairData is documented as merged into the"
-    " data the task is retried with, but FalloutCase.retry_task calls FulfillmentPlan.retry_task(actor, task_id,"
-    " now) without the case's repair_data, so the retried run sends the task's original parameters"
-    " (technology XGS-PON again) and falls out again",
-)
 def test_repair_data_given_by_the_operator_is_used_by_the_retried_task(start_system: Callable[..., Scenario]) -> None:
     # given: an XGS-PON order fell out; provisioning still refuses XGS-PON
     e2e = start_system(simulators={"provisioning": {"rejections": [NO_XGS_PON]}})

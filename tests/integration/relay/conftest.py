@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 
 import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
-from relay_support import SyncAsgiTransport
 
 from oms.engine.clock import ControlledClock
 from oms.engine.testing.harness import ProcessTestHarness
+from oms.engine.testing.rest import SDK_CONFIGURATION, rest_transport
 from oms.persistence.database import open_pool
 from oms.persistence.testing import migrated_test_database
 from oms.relay.store import RelayStore
@@ -65,16 +66,10 @@ def client(request: pytest.FixtureRequest, process_test: ProcessTestHarness) -> 
     if request.param == "embedded":
         yield EmbeddedWorkflowClient(process_test.engine)
         return
-    from oms.engine.rest import create_app
     from oms.workflow.camunda_sdk import CamundaWorkflowClient
 
-    transport = SyncAsgiTransport(create_app(process_test.engine))
-    camunda = CamundaWorkflowClient(
-        {"CAMUNDA_REST_ADDRESS": "http://engine.test", "CAMUNDA_AUTH_STRATEGY": "NONE"},
-        httpx_args={"transport": transport},
-    )
-    try:
+    with (
+        rest_transport(process_test.engine) as transport,
+        closing(CamundaWorkflowClient(SDK_CONFIGURATION, httpx_args={"transport": transport})) as camunda,
+    ):
         yield camunda
-    finally:
-        camunda.close()
-        transport.close()

@@ -1,13 +1,11 @@
 """Helpers of the relay suite: start requests written as the business transaction would, a client
-that fails on demand (an engine that is away), an in-process transport for the SDK, BPMN models."""
+that fails on demand (an engine that is away), BPMN models."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from typing import Any
 
-import httpx
 import psycopg
 from psycopg.types.json import Jsonb
 
@@ -102,29 +100,3 @@ class FlakyClient:
 def instances_with_business_key(client: WorkflowClient, process_id: str, business_key: str) -> list[int]:
     variables: Variables = {"businessKey": business_key}
     return [i.key for i in client.search_instances(bpmn_process_id=process_id, variables=variables)]
-
-
-class SyncAsgiTransport(httpx.BaseTransport):
-    """Lets the SDK's synchronous client call the engine's ASGI app in-process."""
-
-    def __init__(self, app: Any) -> None:
-        self._inner = httpx.ASGITransport(app=app)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="asgi-bridge", daemon=True)
-        self._thread.start()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        body = request.read()
-
-        async def call() -> httpx.Response:
-            forwarded = httpx.Request(request.method, request.url, headers=request.headers, content=body)
-            response = await self._inner.handle_async_request(forwarded)
-            content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
-
-        return asyncio.run_coroutine_threadsafe(call(), self._loop).result()
-
-    def close(self) -> None:
-        if self._loop.is_running():
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(5)

@@ -14,7 +14,13 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
 
-from oms.integration.clients import BillingClient, InventoryClient, ProvisioningClient
+from oms.integration.clients import (
+    BillingClient,
+    FieldServiceClient,
+    InventoryClient,
+    LogisticsClient,
+    ProvisioningClient,
+)
 from oms.integration.errors import BusinessRejection, TransientError
 from oms.relay.callbacks import SIGNATURE_HEADER, verify_signature
 from oms.simulators.app import create_simulator_app
@@ -75,6 +81,93 @@ def test_every_operation_of_every_system_answers(simulators: BackgroundServer) -
         "active",
         "inactive",
     )
+
+
+def test_logistics_ships_devices_and_cancels_shipments(simulators: BackgroundServer) -> None:
+    with LogisticsClient(simulators.url) as logistics:
+        # when
+        shipment = logistics.ship(
+            "o1:2:ship-device:run-1", tenant_id="acme", device_type="ps-tv", quantity=2, order_id="o1"
+        )
+        again = logistics.ship("o1:2:ship-device:run-1", tenant_id="acme", device_type="ps-tv", quantity=2)
+        cancelled = logistics.cancel("o1:2:cancel-shipment:run-1", tenant_id="acme", shipment_id=shipment.shipment_id)
+        with pytest.raises(BusinessRejection) as unknown:
+            logistics.cancel("o1:3:cancel-shipment:run-1", tenant_id="acme", shipment_id="shp-nothing")
+    # then: one shipment (the repeat replayed), cancelled; an unknown one is a business rejection
+    assert shipment.shipment_id.startswith("shp-") and shipment.status == "shipped"
+    assert (again.shipment_id, again.replayed) == (shipment.shipment_id, True)
+    assert cancelled.status == "cancelled"
+    assert unknown.value.reason_code == "unknownShipment"
+    [record] = admin(simulators, "records/logistics")
+    assert (record["shipmentId"], record["status"], record["deviceType"], record["quantity"]) == (
+        shipment.shipment_id,
+        "cancelled",
+        "ps-tv",
+        2,
+    )
+
+
+def test_field_service_schedules_installations_and_cancels_them(simulators: BackgroundServer) -> None:
+    with FieldServiceClient(simulators.url) as field_service:
+        # when
+        appointment = field_service.schedule(
+            "o1:4:schedule-installation:run-1",
+            tenant_id="acme",
+            work_type="ps-installation",
+            characteristics={"installationType": "technician"},
+        )
+        cancelled = field_service.cancel(
+            "o1:4:cancel-installation:run-1", tenant_id="acme", appointment_id=appointment.appointment_id
+        )
+        with pytest.raises(BusinessRejection) as unknown:
+            field_service.cancel("o1:5:cancel-installation:run-1", tenant_id="acme", appointment_id="apt-nothing")
+    # then
+    assert appointment.appointment_id.startswith("apt-") and appointment.status == "scheduled"
+    assert cancelled.status == "cancelled"
+    assert unknown.value.reason_code == "unknownAppointment"
+    calls = admin(simulators, "calls", system="field-service")
+    assert [(c["operation"], c["status"]) for c in calls] == [
+        ("schedule", 201),
+        ("cancel-installation", 200),
+        ("cancel-installation", 422),
+    ]
+
+
+def test_logistics_and_field_service_have_the_same_failure_knobs_as_the_others(simulators: BackgroundServer) -> None:
+    # given: logistics fails the first attempt of every key and refuses premium routers; field
+    # service refuses technician visits in the north, and answers slowly
+    configure(
+        simulators,
+        logistics={
+            "failFirstAttempts": 1,
+            "rejections": [{"reasonCode": "outOfStock", "characteristic": "model", "value": "premium"}],
+        },
+        **{
+            "field-service": {
+                "latencyMs": 5,
+                "rejections": [{"reasonCode": "noTechnician", "characteristic": "region", "value": "north"}],
+            }
+        },
+    )
+    with LogisticsClient(simulators.url) as logistics, FieldServiceClient(simulators.url) as field_service:
+        # when
+        with pytest.raises(TransientError) as busy:
+            logistics.ship("s1:run-1", tenant_id="acme", device_type="ps-router")
+        shipped = logistics.ship("s1:run-1", tenant_id="acme", device_type="ps-router")
+        with pytest.raises(TransientError):
+            logistics.ship("s2:run-1", tenant_id="acme", device_type="ps-router", characteristics={"model": "premium"})
+        with pytest.raises(BusinessRejection) as out_of_stock:
+            logistics.ship("s2:run-1", tenant_id="acme", device_type="ps-router", characteristics={"model": "premium"})
+        with pytest.raises(BusinessRejection) as no_technician:
+            field_service.schedule(
+                "a1:run-1", tenant_id="acme", work_type="ps-installation", characteristics={"region": "north"}
+            )
+    # then
+    assert (busy.value.status, shipped.status, shipped.replayed) == (503, "shipped", False)
+    assert (out_of_stock.value.reason_code, no_technician.value.reason_code) == ("outOfStock", "noTechnician")
+    config = admin(simulators, "config")
+    assert (config["logistics"]["failFirstAttempts"], config["field-service"]["latencyMs"]) == (1, 5)
+    assert admin(simulators, "records/field-service") == []
 
 
 def test_transient_failures_are_503s_that_leave_no_answer_behind(simulators: BackgroundServer) -> None:

@@ -19,8 +19,10 @@ from oms.application.commands.cancellation import (
     finish_cancellation,
     request_cancellation,
 )
+from oms.application.commands.order import OrderItemInput, PartyInput, PlaceOrder, place_order
 from oms.application.order_views import CancellationView
-from oms.application.queries.orders import get_plan
+from oms.application.queries.orders import get_order_plan, get_plan
+from oms.domain.catalog.demo import FIBER
 from oms.domain.shared.actors import Actor, ActorKind
 from oms.domain.shared.ids import ActorId
 from oms.workflow.outcomes import ErrorThrown, outcome_of
@@ -93,4 +95,35 @@ def test_a_refused_compensation_opens_a_case_and_throws_compensation_failed(
     again = outcome_of(run.handlers[COMPENSATE], _job(tenant, order_id, cancellation.id), 0)
     assert isinstance(again, ErrorThrown) and again.variables == {"falloutCaseId": case_id}
     assert [c["status"] for c in run.sim_calls("inventory") if c["operation"] == "release"] == [422]
+    run.close()
+
+
+def test_undoing_a_modified_service_sends_back_the_values_it_had_before(
+    tenant: Tenant, simulators: Callable[..., str], flow: Callable[[str], Flow]
+) -> None:
+    # given: a delivered 1000 Mbit/s fiber line, then an order that changes it to 500 Mbit/s, whose
+    # modification is provisioned before the order is cancelled
+    run = flow(simulators())
+    delivered = tenant.place_fiber_order().id
+    run.run_until(lambda: tenant.order_state(delivered) == "completed", "the line delivered")
+    change = OrderItemInput("fiber", "modify", FIBER, {"downloadSpeed": 500}, product_id=f"{delivered}:fiber")
+    request = PlaceOrder(items=(change,), related_parties=(PartyInput("customer-1", "Individual", "customer"),))
+    order_id = tenant.run(AGENT, lambda uow: place_order(uow, request)).id
+    variables = {"tenantId": tenant.id, "orderId": order_id, "correlationId": "c-2"}
+    run.handlers["order.fulfillment.decompose"](job_like("order.fulfillment.decompose", variables))
+    run.handlers["order.fulfillment.provision-service"](job_like("order.fulfillment.provision-service", variables))
+    wait_until(lambda: tenant.task_states(order_id)["modify-service"] == "completed", "the line modified")
+    modify = tenant.query(lambda uow: get_order_plan(uow, order_id)).task(f"{order_id}:fiber:modify-service")
+    assert modify.parameters["downloadSpeed"] == "500"
+    assert modify.parameters["@previous.downloadSpeed"] == "1000"
+    requested = tenant.run(AGENT, lambda uow: request_cancellation(uow, RequestCancellation(order_id, "changed mind")))
+    cancellation = tenant.run(SERVICE, lambda uow: assess_cancellation(uow, AssessCancellation(requested.id)))
+    # when
+    assert run.handlers[COMPENSATE](_job(tenant, order_id, cancellation.id)) == {}
+    # then: the line is modified back to what it was, not to the cancelled order's values
+    calls = [c for c in effects(run.sim_calls("provisioning")) if c["operation"] == "modify"]
+    assert [c["body"]["characteristics"]["downloadSpeed"] for c in calls] == ["500", "1000"]
+    undo = calls[-1]["body"]["characteristics"]
+    provision = next(c for c in effects(run.sim_calls("provisioning")) if c["operation"] == "provision")
+    assert undo == {name: str(value) for name, value in provision["body"]["characteristics"].items()}
     run.close()

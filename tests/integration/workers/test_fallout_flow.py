@@ -11,8 +11,13 @@ from typing import Any
 import psycopg
 from workers_support import OPERATOR, Flow, Tenant, effects, task_key
 
-from oms.application.commands.fallout import RetryFalloutTask, retry_fallout_task
-from oms.application.queries.orders import get_fallout_case
+from oms.application.commands.fallout import (
+    RetryFalloutTask,
+    UpdateFalloutRepairData,
+    retry_fallout_task,
+    update_fallout_repair_data,
+)
+from oms.application.queries.orders import get_fallout_case, get_order_plan
 from oms.application.workflow import fallout_repair_business_key, order_fulfillment_business_key
 
 
@@ -55,6 +60,35 @@ def test_a_rejected_provisioning_falls_out_and_completes_after_the_operator_retr
     run.harness.assert_that(instance).is_completed().has_no_incidents()
     assert tenant.query(lambda uow: get_fallout_case(uow, case_id)).status == "resolved"
     assert len(effects(run.sim_calls("provisioning", task_key(order_id, "provision-service", run=2)))) == 1
+    run.close()
+
+
+def test_the_retry_sends_the_repair_data_the_operator_gave_under_a_new_idempotency_key(
+    tenant: Tenant, simulators: Callable[..., str], flow: Callable[[str], Flow], admin: psycopg.Connection[Any]
+) -> None:
+    # given: provisioning refuses XGS-PON services, and an XGS-PON order fell out
+    no_xgs_pon = {"reasonCode": "noCapacity", "characteristic": "technology", "value": "XGS-PON"}
+    run = flow(simulators(provisioning={"rejections": [no_xgs_pon]}))
+    order_id = tenant.place_fiber_order(technology="XGS-PON").id
+    run.run_until(lambda: tenant.order_state(order_id) == "held", "the order held by the fallout")
+    case_id, _, _ = _case_of(admin, tenant)
+    run.run_until(lambda: bool(run.outcomes_of("fallout.repair.evaluate")), "the case evaluated")
+    # when: the operator corrects the technology and retries
+    tenant.run(
+        OPERATOR,
+        lambda uow: update_fallout_repair_data(uow, UpdateFalloutRepairData(case_id, {"technology": "GPON"})),
+    )
+    tenant.run(OPERATOR, lambda uow: retry_fallout_task(uow, RetryFalloutTask(case_id)))
+    run.run_until(lambda: tenant.order_state(order_id) == "completed", "the order completed")
+    # then: the first run was refused, the second (a new key) asked for GPON and was accepted
+    first, second = task_key(order_id, "provision-service"), task_key(order_id, "provision-service", run=2)
+    assert [call["status"] for call in run.sim_calls("provisioning", first)] == [422]
+    [retried] = run.sim_calls("provisioning", second)
+    assert (retried["status"], retried["body"]["characteristics"]["technology"]) == (202, "GPON")
+    # and the task keeps the correction beside what was planned; the failure's own details were not sent
+    task = tenant.query(lambda uow: get_order_plan(uow, order_id)).task(f"{order_id}:fiber:provision-service")
+    assert (task.parameters["technology"], task.parameters["@repair.technology"], task.run) == ("XGS-PON", "GPON", 2)
+    assert "reasonCode" not in retried["body"]["characteristics"]
     run.close()
 
 

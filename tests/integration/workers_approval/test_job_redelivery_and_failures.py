@@ -22,8 +22,8 @@ from oms.domain.approval.case import DecisionOutcome
 from oms.workflow import job_types
 from oms.workflow.client import Job
 from oms.workflow.outcomes import Completed, Failed, IncidentError, TransientError, outcome_of
-from oms.workflow.workers._job_commands import run_job_command
 from oms.workflow.workers.approval import approval_handlers
+from oms.workflow.workers.context import WorkerDependencies, job_context, run_job_command
 
 
 def job_with(flow: Flow, job_type: str, variables: dict[str, Any]) -> Job:
@@ -100,7 +100,7 @@ def test_a_job_without_its_routing_variables_is_an_incident_at_once(flow: Flow) 
     handler = flow.handlers[job_types.QUOTE_APPROVAL_APPLY_DECISION]
     outcome = outcome_of(handler, job_with(flow, job_types.QUOTE_APPROVAL_APPLY_DECISION, {"tenantId": flow.tenant}), 0)
     assert isinstance(outcome, Failed) and outcome.retries == 0
-    assert "lacks the variable 'approvalCaseId'" in outcome.message
+    assert "needs the variable 'approvalCaseId'" in outcome.message
 
 
 def test_a_job_for_an_unknown_case_is_an_incident_naming_it(flow: Flow) -> None:
@@ -122,11 +122,12 @@ def test_a_stale_version_is_retried_soon(flow: Flow) -> None:
     def stale(_: object) -> None:
         raise StaleVersion("approvalCase", "c-1", 3, 4)
 
+    deps = WorkerDependencies(flow.factory)
     job = job_with(flow, job_types.QUOTE_APPROVAL_ASSIGN, {"tenantId": flow.tenant})
     with pytest.raises(TransientError) as raised:
-        run_job_command(flow.factory, job, stale, aggregate_id="c-1")
+        run_job_command(deps, job_context(job, deps), stale, approvalCaseId="c-1")
     assert raised.value.backoff == timedelta(milliseconds=200)
-    outcome = outcome_of(lambda job: run_job_command(flow.factory, job, stale, aggregate_id="c-1"), job, 0)
+    outcome = outcome_of(lambda job: run_job_command(deps, job_context(job, deps), stale, approvalCaseId="c-1"), job, 0)
     assert isinstance(outcome, Failed) and outcome.retries == 2 and outcome.backoff_ms == 200
 
 
@@ -134,7 +135,7 @@ def test_a_database_that_is_away_is_retried_after_a_back_off(flow: Flow) -> None
     def unreachable(_: object) -> UnitOfWorkFactory:
         raise psycopg.OperationalError("connection refused")
 
-    handlers = approval_handlers(unreachable)  # type: ignore[arg-type]
+    handlers = approval_handlers(WorkerDependencies(unreachable))  # type: ignore[arg-type]
     job = job_with(flow, job_types.QUOTE_APPROVAL_ASSIGN, {"tenantId": flow.tenant, "approvalCaseId": "c-1"})
     outcome = outcome_of(handlers[job_types.QUOTE_APPROVAL_ASSIGN], job, 0)
     assert isinstance(outcome, Failed) and outcome.retries == 2 and outcome.backoff_ms == 5000

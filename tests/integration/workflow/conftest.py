@@ -8,16 +8,16 @@ controlled clock without background services; tests fire due work with ``engine.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
 import structlog
-from workflow_support import SyncAsgiTransport
 
 from oms.engine.api import Engine
 from oms.engine.clock import ControlledClock
+from oms.engine.testing.rest import SDK_CONFIGURATION, rest_transport
 from oms.workflow.client import WorkflowClient
 from oms.workflow.embedded import EmbeddedWorkflowClient
 
@@ -52,18 +52,10 @@ def client(request: pytest.FixtureRequest, engine: Engine) -> Iterator[WorkflowC
     if request.param == "embedded":
         yield EmbeddedWorkflowClient(engine)
         return
-    if importlib.util.find_spec("oms.engine.rest") is None:
-        pytest.skip("the engine's REST API (oms.engine.rest) does not exist yet: nothing for the SDK to call")
-    from oms.engine.rest import create_app
     from oms.workflow.camunda_sdk import CamundaWorkflowClient
 
-    transport = SyncAsgiTransport(create_app(engine))
-    camunda = CamundaWorkflowClient(
-        {"CAMUNDA_REST_ADDRESS": "http://engine.test", "CAMUNDA_AUTH_STRATEGY": "NONE"},
-        httpx_args={"transport": transport},
-    )
-    try:
+    with (
+        rest_transport(engine) as transport,
+        closing(CamundaWorkflowClient(SDK_CONFIGURATION, httpx_args={"transport": transport})) as camunda,
+    ):
         yield camunda
-    finally:
-        camunda.close()
-        transport.close()

@@ -1,17 +1,14 @@
-"""Helpers of the workflow suite: an in-process sync transport for the SDK, a client that reports
-the commands it forwards (so tests wait on events, not on time), unique names and BPMN models."""
+"""Helpers of the workflow suite: a client that reports the commands it forwards (so tests wait on
+events, not on time), unique names and BPMN models."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import httpx
 
 from oms.engine.testing.builder import process
 from oms.workflow.client import (
@@ -56,34 +53,6 @@ def waits_for_message(process_id: str, message: str) -> bytes:
         .end_event("done")
         .done()
     )
-
-
-class SyncAsgiTransport(httpx.BaseTransport):
-    """Lets the SDK's *synchronous* client call an ASGI app in-process (httpx's ``ASGITransport`` is
-    async only): requests run on an event loop of their own thread, so many threads can wait on long
-    polls at once while the app serves others."""
-
-    def __init__(self, app: Any) -> None:
-        self._inner = httpx.ASGITransport(app=app)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="asgi-bridge", daemon=True)
-        self._thread.start()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        body = request.read()
-
-        async def call() -> httpx.Response:
-            forwarded = httpx.Request(request.method, request.url, headers=request.headers, content=body)
-            response = await self._inner.handle_async_request(forwarded)
-            content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
-
-        return asyncio.run_coroutine_threadsafe(call(), self._loop).result()
-
-    def close(self) -> None:
-        if self._loop.is_running():
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(5)
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ emptied, on a virtual clock) and the engine reads under test over it twice, in-p
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
-from workflow_check_support import SyncAsgiTransport
 
 from oms.engine.testing.harness import ProcessTestHarness
+from oms.engine.testing.rest import SDK_CONFIGURATION, rest_transport
 from oms.scheduler.engine_reads import CamundaEngineReads, EmbeddedEngineReads, EngineReads
 
 
@@ -18,15 +19,8 @@ def reads(request: pytest.FixtureRequest, process_test: ProcessTestHarness) -> I
     if request.param == "embedded":
         yield EmbeddedEngineReads(process_test.engine)
         return
-    from oms.engine.rest import create_app
-
-    transport = SyncAsgiTransport(create_app(process_test.engine))
-    camunda = CamundaEngineReads(
-        {"CAMUNDA_REST_ADDRESS": "http://engine.test", "CAMUNDA_AUTH_STRATEGY": "NONE"},
-        httpx_args={"transport": transport},
-    )
-    try:
+    with (
+        rest_transport(process_test.engine) as transport,
+        closing(CamundaEngineReads(SDK_CONFIGURATION, httpx_args={"transport": transport})) as camunda,
+    ):
         yield camunda
-    finally:
-        camunda.close()
-        transport.close()

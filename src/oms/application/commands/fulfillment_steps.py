@@ -28,6 +28,7 @@ from oms.application.commands.order import CloseOrder, StartOrderTreatment, clos
 from oms.application.context import RequestContext
 from oms.application.errors import Conflict
 from oms.application.external_systems import (
+    CallStatus,
     ExternalCall,
     ExternalSystems,
     ExternalTransient,
@@ -113,7 +114,7 @@ class OrderDecomposed:
 
 # ------------------------------------------------------------------------------------ calls of tasks
 
-# (system, operation) of each task type; logistics and field service have no adapter yet.
+# (system, operation) of each task type.
 OPERATIONS: Final[Mapping[TaskType, tuple[str, str]]] = {
     TaskType.RESERVE_RESOURCE: ("inventory", "reserve"),
     TaskType.RELEASE_RESOURCE: ("inventory", "release"),
@@ -184,7 +185,7 @@ def build_call(
     request: Json = {
         "tenantId": uow.context.tenant_id,
         "orderId": plan.order_id,
-        "characteristics": {name: value for name, value in parameters.items() if not name.startswith("@")},
+        "characteristics": dict(task.characteristics),
     }
     if task.task_type is TaskType.RESERVE_RESOURCE:
         request["resourceType"] = str(item.specification_id or item.offering_id or task.item_id)
@@ -198,6 +199,11 @@ def build_call(
             if f"@price.{name}" in parameters
         }
         request["prices"] = prices
+    elif task.task_type is TaskType.SHIP_DEVICE:
+        request["deviceType"] = str(item.specification_id or item.offering_id or task.item_id)
+        request["quantity"] = int(parameters.get("@quantity", "1"))
+    elif task.task_type is TaskType.SCHEDULE_INSTALLATION:
+        request["workType"] = str(item.specification_id or item.offering_id or task.item_id)
     if task.task_type in _ACTS_ON_EXISTING:
         request[REFERENCE_FIELD[system]] = _reference(uow, plan, task, system)
     return ExternalCall(
@@ -208,6 +214,74 @@ def build_call(
         order_id=plan.order_id,
         plan_id=plan.id,
         task_id=task.id,
+    )
+
+
+def values_before(uow: UnitOfWork, plan: FulfillmentPlan, task: FulfillmentTask) -> dict[str, str]:
+    """What a change of a delivered product (modify-service, update-billing) changes from: the
+    characteristics the product's system was last asked for. That is the latest answered request
+    naming the product's reference, when it created or changed the product and its task completed
+    that run, over the characteristics of the task that created the product (the delivering
+    order's). Empty when neither is known."""
+    system, operation = OPERATIONS[task.task_type]
+    creating = _CREATING[system]
+    values: dict[str, str] = {}
+    try:
+        reference = _reference(uow, plan, task, system)
+    except TaskNotSendable:
+        return values
+    creator = _creating_task(uow, task, system)
+    if creator is not None:
+        values.update(creator.characteristics)
+    latest = uow.external_calls.find_by_response(system, REFERENCE_FIELD[system], reference)
+    if (
+        latest is not None
+        and latest.status is CallStatus.SUCCEEDED
+        and latest.operation in (OPERATIONS[creating][1], operation)
+        and _completed_with(uow, latest)
+    ):
+        sent = latest.request.get("characteristics")
+        if isinstance(sent, dict):
+            values.update({name: str(value) for name, value in sent.items()})
+    return values
+
+
+def _completed_with(uow: UnitOfWork, entry: LedgerEntry) -> bool:
+    """Whether the entry's task completed with that very request (not a run that failed later)."""
+    if entry.plan_id is None or entry.task_id is None:
+        return False
+    plan = uow.plans.get(entry.plan_id)
+    if plan is None or entry.task_id not in plan.task_ids:
+        return False
+    task = plan.task(TaskId(entry.task_id))
+    return (
+        task.state is TaskState.COMPLETED
+        and task.external_request is not None
+        and task.external_request.idempotency_key == entry.idempotency_key
+    )
+
+
+def _creating_task(uow: UnitOfWork, task: FulfillmentTask, system: str) -> FulfillmentTask | None:
+    """The completed task of the delivering order that created the product ``task`` changes."""
+    product_id = task.parameter_map.get("@productId")
+    if not product_id or ":" not in product_id:
+        return None
+    order_id, _, item_id = product_id.partition(":")
+    delivered = uow.plans.get(fulfillment_plan_id(OrderId(order_id)))
+    if delivered is None:
+        return None
+    creating = _CREATING[system]
+    return next(
+        (
+            earlier
+            for earlier in delivered.tasks
+            if earlier.item_id == item_id
+            and earlier.task_type is creating
+            and earlier.state is TaskState.COMPLETED
+            and earlier.result is not None
+            and earlier.result.external_reference
+        ),
+        None,
     )
 
 
@@ -224,21 +298,9 @@ def _reference(uow: UnitOfWork, plan: FulfillmentPlan, task: FulfillmentTask, sy
             for entry in reversed(uow.external_calls.of_plan(forward.id, system)):
                 if entry.task_id == undone.id and entry.response and entry.response.get(field):
                     return str(entry.response[field])
-    product_id = task.parameter_map.get("@productId")
-    if product_id and ":" in product_id:
-        order_id, _, item_id = product_id.partition(":")
-        delivered = uow.plans.get(fulfillment_plan_id(OrderId(order_id)))
-        creating = _CREATING[system]
-        if delivered is not None:
-            for earlier in delivered.tasks:
-                if (
-                    earlier.item_id == item_id
-                    and earlier.task_type is creating
-                    and earlier.state is TaskState.COMPLETED
-                    and earlier.result is not None
-                    and earlier.result.external_reference
-                ):
-                    return earlier.result.external_reference
+    creator = _creating_task(uow, task, system)
+    if creator is not None and creator.result is not None and creator.result.external_reference:
+        return creator.result.external_reference
     raise TaskNotSendable(
         "referenceUnknown", f"no {field} is recorded for what task {task.id!r} ({task.task_type}) acts on"
     )
@@ -312,6 +374,9 @@ def prepare_task(
     before = plan_state(plan)
     if task.state is TaskState.PENDING:
         task = plan.start_task(actor, task.id, now=now).task
+    if task.changes_back and not task.is_compensation and not task.previous_values:
+        # before the change is first sent: what its compensation would change back to
+        task = plan.record_previous_values(actor, task.id, values=values_before(uow, plan, task), now=now)
     if task.external_request is None or task.external_request.run != task.run:
         task = plan.record_external_request(actor, task.id, now=now).task
     if plan.version != before["version"]:

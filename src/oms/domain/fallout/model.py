@@ -24,9 +24,9 @@ from oms.domain.fallout.lifecycle import (
     FalloutStatus,
     RepairKind,
 )
-from oms.domain.fulfillment.errors import EvidenceRequired
+from oms.domain.fulfillment.errors import EvidenceRequired, ProtectedParameters
 from oms.domain.fulfillment.plan import FulfillmentPlan, PlanPurpose
-from oms.domain.fulfillment.tasks import PlanId, TaskId, TaskOutcome, TaskState, frozen_mapping
+from oms.domain.fulfillment.tasks import FulfillmentTask, PlanId, TaskId, TaskOutcome, TaskState, frozen_mapping
 from oms.domain.shared.actors import Actor
 from oms.domain.shared.aggregate import AggregateRoot
 from oms.domain.shared.errors import IllegalTransition
@@ -139,17 +139,31 @@ class FalloutCase(AggregateRoot):
         self._changed()
 
     def update_repair_data(self, actor: Actor, *, data: Mapping[str, str], now: datetime) -> None:
-        """Corrected data for the retry (e.g. the right address); merged over what was there."""
+        """Corrected data for the retry (e.g. the right address); merged over what was there.
+        Names starting with ``@`` are the plan's own and cannot be corrected."""
         self._check(actor, FalloutAction.UPDATE_REPAIR_DATA, now)
+        protected = sorted(name for name in data if name.startswith("@"))
+        if protected:
+            raise ProtectedParameters(self.task_id, protected)
         self.repair_data = frozen_mapping({**self.repair_data, **data})
         self._raise_event(events.FalloutRepairDataUpdated(self.id, tuple(sorted(data)), actor.id, now))
         self._changed()
 
     # -- repairs --------------------------------------------------------------------------------
 
+    def corrections(self, task: FulfillmentTask) -> Mapping[str, str]:
+        """What the retried run sends instead of the task's parameters: the repair data, except
+        what the case was opened with and nobody changed (the failure's own details, such as its
+        reason code, describe the failure; they are not data of the task)."""
+        details = task.last_error.details if task.last_error is not None else {}
+        return frozen_mapping({name: value for name, value in self.repair_data.items() if details.get(name) != value})
+
     def retry_task(self, actor: Actor, plan: FulfillmentPlan, *, now: datetime) -> TaskOutcome:
+        """The task runs again (a new run, a new idempotency key) with the corrected repair data
+        over its parameters."""
         self._check(actor, FalloutAction.RETRY, now, plan)
-        outcome = plan.retry_task(actor, self.task_id, now=now)
+        corrections = self.corrections(plan.task(self.task_id))
+        outcome = plan.retry_task(actor, self.task_id, now=now, corrections=corrections)
         self._resolve(Repair(RepairKind.RETRY, actor.id, now), now)
         return outcome
 

@@ -12,6 +12,7 @@ from oms.domain.fulfillment.errors import (
     NoDecompositionRule,
     PlanNotClosable,
     PointOfNoReturnPassed,
+    ProtectedParameters,
     StaleRevision,
     UnknownTask,
 )
@@ -25,6 +26,7 @@ from oms.domain.fulfillment.events import (
     FulfillmentTaskRetried,
     FulfillmentTaskSkipped,
     FulfillmentTaskStarted,
+    PreviousValuesRecorded,
     TechnicalFailureRecorded,
 )
 from oms.domain.fulfillment.plan import FulfillmentPlan, PlanPurpose, fulfillment_plan_id
@@ -87,8 +89,10 @@ __all__ = [
     "PlanPurpose",
     "PlanRevision",
     "PointOfNoReturnPassed",
+    "PreviousValuesRecorded",
     "ProductChange",
     "ProductKind",
+    "ProtectedParameters",
     "RuleSet",
     "StaleRevision",
     "TargetSystem",

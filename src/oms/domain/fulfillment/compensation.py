@@ -16,7 +16,17 @@ from oms.domain.fulfillment.decomposition import TaskSpec
 from oms.domain.fulfillment.errors import PointOfNoReturnPassed
 from oms.domain.fulfillment.graph import ancestors, topological_order
 from oms.domain.fulfillment.plan import FulfillmentPlan, PlanPurpose
-from oms.domain.fulfillment.tasks import FulfillmentTask, PlanId, TaskId, TaskState, derive_task_id
+from oms.domain.fulfillment.tasks import (
+    PREVIOUS_PREFIX,
+    REPAIR_PREFIX,
+    FulfillmentTask,
+    PlanId,
+    TaskId,
+    TaskParameters,
+    TaskState,
+    derive_task_id,
+    parameters_of,
+)
 from oms.domain.shared.actors import Actor
 
 
@@ -50,8 +60,26 @@ def compensation_specs(
         compensation = task.spec.compensation
         assert compensation is not None  # is_irreversible covers tasks without one
         waits_for = tuple(comp_ids[other] for other in order if task_id in upstream[other])
-        specs.append(TaskSpec(comp_ids[task_id], task.item_id, compensation, waits_for, task.parameters, task.id))
+        specs.append(
+            TaskSpec(comp_ids[task_id], task.item_id, compensation, waits_for, _undoing_parameters(task), task.id)
+        )
     return tuple(specs)
+
+
+def _undoing_parameters(task: FulfillmentTask) -> TaskParameters:
+    """The parameters of the task that undoes ``task``: its own (the compensation acts on what it did),
+    except for a change task (modify-service, update-billing), which is undone by changing back: its
+    compensation carries the values it changed from as its characteristics, and the plan's own
+    parameters (product id, prices). A characteristic whose previous value was not recorded is not
+    sent (the system keeps it as it is), rather than sending the changed value again."""
+    if not task.changes_back:
+        return task.parameters
+    own = {
+        name: value
+        for name, value in task.parameters
+        if name.startswith("@") and not name.startswith((REPAIR_PREFIX, PREVIOUS_PREFIX))
+    }
+    return parameters_of({**own, **task.previous_values})
 
 
 def _compensation_id(task: FulfillmentTask, scope: str) -> TaskId:

@@ -101,3 +101,15 @@ class StaleRevision(DomainError):
             based_on=based_on,
             current=current,
         )
+
+
+class ProtectedParameters(DomainError):
+    """Parameters whose names start with ``@`` are the plan's own (the product id, prices, the
+    values before a change): a repair cannot correct them."""
+
+    code = "protectedParameters"
+
+    def __init__(self, task_id: str, names: Sequence[str]) -> None:
+        super().__init__(
+            f"task {task_id!r}: {', '.join(names)} cannot be corrected by a repair", task_id=task_id, names=list(names)
+        )

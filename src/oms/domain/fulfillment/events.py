@@ -42,6 +42,16 @@ class ExternalRequestRecorded(DomainEvent):
 
 
 @dataclass(frozen=True)
+class PreviousValuesRecorded(DomainEvent):
+    """A change task recorded the values it changes from (``names``), for its compensation."""
+
+    plan_id: PlanId
+    task_id: TaskId
+    names: tuple[str, ...]
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
 class FulfillmentTaskCompleted(DomainEvent):
     plan_id: PlanId
     task_id: TaskId
@@ -87,11 +97,14 @@ class FulfillmentTaskSkipped(DomainEvent):
 
 @dataclass(frozen=True)
 class FulfillmentTaskRetried(DomainEvent):
+    """``corrected``: the names of the parameters the new run sends corrected (the repair's data)."""
+
     plan_id: PlanId
     task_id: TaskId
     run: int
     retried_by: ActorId
     occurred_at: datetime
+    corrected: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

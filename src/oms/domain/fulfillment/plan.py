@@ -28,11 +28,14 @@ from oms.domain.fulfillment.errors import (
     InvalidPlan,
     PlanNotClosable,
     PointOfNoReturnPassed,
+    ProtectedParameters,
     StaleRevision,
     UnknownTask,
 )
 from oms.domain.fulfillment.graph import dependency_problems, topological_order
 from oms.domain.fulfillment.tasks import (
+    PREVIOUS_PREFIX,
+    REPAIR_PREFIX,
     TASK_ALLOWED_FROM,
     TASK_EDGES,
     Answer,
@@ -46,6 +49,7 @@ from oms.domain.fulfillment.tasks import (
     TaskResult,
     TaskState,
     idempotency_key,
+    parameters_of,
 )
 from oms.domain.shared.actors import Actor
 from oms.domain.shared.aggregate import AggregateRoot
@@ -212,6 +216,28 @@ class FulfillmentPlan(AggregateRoot):
         self._changed()
         return TaskOutcome(Answer.APPLIED, updated, request)
 
+    def record_previous_values(
+        self, actor: Actor, task_id: TaskId, *, values: Mapping[str, str], now: datetime
+    ) -> FulfillmentTask:
+        """What a change task (modify-service, update-billing) changes from, recorded before its first
+        request (``@previous.<name>``, for the characteristics it sends): its compensation sends
+        them back. Recorded once: the values before the first request are the ones to restore, so a
+        later call (a redelivered job, a retry) changes nothing."""
+        require(can_run_tasks(actor), actor, "record the values a task changes from")
+        task = self._task_at(task_id, now)
+        if not task.changes_back:
+            raise IllegalTransition("FulfillmentTask", task.id, task.state, "record previous values")
+        self._guard(task, TaskCommand.RECORD_REQUEST, TaskState.PENDING, TaskState.IN_PROGRESS)
+        if task.previous_values:
+            return task
+        previous = {f"{PREVIOUS_PREFIX}{name}": values[name] for name in task.characteristics if name in values}
+        if not previous:
+            return task
+        updated = self._replace(task, parameters=parameters_of({**task.parameter_map, **previous}))
+        self._raise_event(events.PreviousValuesRecorded(self.id, task.id, tuple(sorted(updated.previous_values)), now))
+        self._changed()
+        return updated
+
     def complete_task(
         self,
         actor: Actor,
@@ -295,22 +321,39 @@ class FulfillmentPlan(AggregateRoot):
             self._after_done(now)
         return tuple(task.id for task in open_tasks)
 
-    def retry_task(self, actor: Actor, task_id: TaskId, *, now: datetime) -> TaskOutcome:
+    def retry_task(
+        self, actor: Actor, task_id: TaskId, *, now: datetime, corrections: Mapping[str, str] | None = None
+    ) -> TaskOutcome:
         """A repair: the failed task runs again, as a new run with a new idempotency key (the old
-        key would return the stored business error)."""
+        key would return the stored business error, and the system would answer the old request).
+
+        ``corrections`` (the operator's repair data) are recorded on the task (``@repair.<name>``)
+        and win over its planned characteristics of the same name (or are added to them), so this
+        run and every later one send them (``FulfillmentTask.characteristics``); the planned
+        parameters stay as they are, so an amendment still compares like with like. Names starting
+        with ``@`` are the plan's own (product id, prices, previous values) and cannot be corrected."""
         require(can_repair_tasks(actor), actor, "retry a fulfillment task")
         task = self._task_at(task_id, now)
         self._guard(task, TaskCommand.RETRY)
+        corrected = dict(corrections or {})
+        protected = sorted(name for name in corrected if name.startswith("@"))
+        if protected:
+            raise ProtectedParameters(task.id, protected)
         retried = self._put(
             task,
             TaskState.PENDING,
             run=task.run + 1,
+            parameters=parameters_of(
+                {**task.parameter_map, **{f"{REPAIR_PREFIX}{name}": value for name, value in corrected.items()}}
+            ),
             external_request=None,
             technical_failures=0,
             started_at=None,
             last_error=None,
         )
-        self._raise_event(events.FulfillmentTaskRetried(self.id, task.id, retried.run, actor.id, now))
+        self._raise_event(
+            events.FulfillmentTaskRetried(self.id, task.id, retried.run, actor.id, now, tuple(sorted(corrected)))
+        )
         self._changed()
         return TaskOutcome(Answer.APPLIED, retried)
 

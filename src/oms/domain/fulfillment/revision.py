@@ -2,7 +2,8 @@
 amended order needs (its fresh decomposition, the "target").
 
 Tasks are matched by (item, task type):
-- same parameters: **kept** as they are (whatever their state);
+- same parameters (as planned: what runs recorded since, repair corrections and previous values, do
+  not count): **kept** as they are (whatever their state);
 - missing from the target, or with other parameters: the old task is **superseded** when it has no
   effect yet (skipped), or **compensated** when it may have (a compensating task is added);
 - with other parameters: **redone**, as a new task under the amendment's scope, after the
@@ -87,7 +88,7 @@ def revise_plan(plan: FulfillmentPlan, target: Sequence[TaskSpec], *, scope: str
     replaced: dict[TaskId, FulfillmentTask] = {}  # target id -> the old task it replaces
     for spec in target:
         old = live.get(spec.key)
-        if old is not None and old.parameters == spec.parameters:
+        if old is not None and old.planned_parameters == spec.parameters:
             kept.append(old)
             placed[spec.id] = old.id
             continue

@@ -20,7 +20,14 @@ TaskId = NewType("TaskId", str)
 PlanId = NewType("PlanId", str)
 
 # Sorted (name, value) pairs: hashable, comparable, and the same whatever order they were given in.
+# Plain names are the characteristics the task was planned with; names starting with "@" are the
+# plan's own: "@quantity", "@productId", "@price.*" (planned), "@repair.<name>" (an operator's
+# correction of <name>, recorded by a repair retry) and "@previous.<name>" (the value <name> had
+# before a change task changed it, recorded before its first request).
 TaskParameters = tuple[tuple[str, str], ...]
+
+REPAIR_PREFIX = "@repair."
+PREVIOUS_PREFIX = "@previous."
 
 
 class TargetSystem(StrEnum):
@@ -240,6 +247,39 @@ class FulfillmentTask:
     def parameter_map(self) -> Mapping[str, str]:
         return MappingProxyType(dict(self.parameters))
 
+    @property
+    def planned_parameters(self) -> TaskParameters:
+        """The parameters as decomposition planned them, without what runs recorded since (repair
+        corrections, previous values): what an amendment compares with its new decomposition."""
+        return tuple(
+            (name, value)
+            for name, value in self.parameters
+            if not name.startswith(REPAIR_PREFIX) and not name.startswith(PREVIOUS_PREFIX)
+        )
+
+    @property
+    def corrections(self) -> Mapping[str, str]:
+        """The operator's corrections recorded by repair retries (name -> value)."""
+        return _prefixed(self.parameters, REPAIR_PREFIX)
+
+    @property
+    def previous_values(self) -> Mapping[str, str]:
+        """What a change task changed from (name -> value), recorded before its first request."""
+        return _prefixed(self.parameters, PREVIOUS_PREFIX)
+
+    @property
+    def characteristics(self) -> Mapping[str, str]:
+        """What the task's request carries: its planned characteristics (plain names), each one an
+        operator corrected replaced by the correction."""
+        plain = {name: value for name, value in self.parameters if not name.startswith("@")}
+        return MappingProxyType(dict(sorted({**plain, **self.corrections}.items())))
+
+    @property
+    def changes_back(self) -> bool:
+        """A change task (modify-service, update-billing) is undone by the same kind of task, sent the
+        values it changed from."""
+        return self.spec.compensation is self.task_type
+
 
 class Answer(StrEnum):
     APPLIED = "applied"
@@ -279,3 +319,7 @@ def idempotency_key(task_id: TaskId, run: int) -> str:
 
 def parameters_of(values: Mapping[str, str]) -> TaskParameters:
     return tuple(sorted(values.items()))
+
+
+def _prefixed(parameters: TaskParameters, prefix: str) -> Mapping[str, str]:
+    return MappingProxyType({name[len(prefix) :]: value for name, value in parameters if name.startswith(prefix)})

@@ -3,6 +3,7 @@ incidents are looked up by, in the unit of work's tenant (row-level security app
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from psycopg.rows import dict_row
@@ -107,6 +108,31 @@ class PostgresOperationalAlerts:
         return [_alert(row) for row in rows]
 
 
+#: what ``instance_ref`` reads: ``workflow_instance_ref r`` joined with its start request ``s`` (on
+#: tenant, workflow type and business key), whose variables name the order
+INSTANCE_REF_COLUMNS = (
+    "r.aggregate_type, r.aggregate_id, r.workflow_type, r.business_key, r.bpmn_process_id,"
+    " r.process_definition_version, r.process_instance_key, r.status, r.created_at, r.updated_at,"
+    " s.variables ->> 'orderId' AS order_id"
+)
+
+
+def instance_ref(row: Mapping[str, Any]) -> InstanceRef:
+    return InstanceRef(
+        aggregate_type=row["aggregate_type"],
+        aggregate_id=row["aggregate_id"],
+        workflow_type=row["workflow_type"],
+        business_key=row["business_key"],
+        bpmn_process_id=row["bpmn_process_id"],
+        process_definition_version=row["process_definition_version"],
+        process_instance_key=row["process_instance_key"],
+        status=row["status"],
+        order_id=row["order_id"],
+        created_at=utc(row["created_at"]),
+        updated_at=utc(row["updated_at"]),
+    )
+
+
 class PostgresWorkflowInstanceRefs:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -115,10 +141,8 @@ class PostgresWorkflowInstanceRefs:
         rows = (
             self._session.conn.cursor(row_factory=dict_row)
             .execute(
-                """
-                SELECT r.aggregate_type, r.aggregate_id, r.workflow_type, r.business_key, r.bpmn_process_id,
-                       r.process_definition_version, r.process_instance_key, r.status, r.created_at, r.updated_at,
-                       s.variables ->> 'orderId' AS order_id
+                f"""
+                SELECT {INSTANCE_REF_COLUMNS}
                 FROM workflow_instance_ref r
                 JOIN workflow_start_request s
                   ON s.tenant_id = r.tenant_id AND s.workflow_type = r.workflow_type
@@ -130,22 +154,7 @@ class PostgresWorkflowInstanceRefs:
             )
             .fetchall()
         )
-        return [
-            InstanceRef(
-                aggregate_type=row["aggregate_type"],
-                aggregate_id=row["aggregate_id"],
-                workflow_type=row["workflow_type"],
-                business_key=row["business_key"],
-                bpmn_process_id=row["bpmn_process_id"],
-                process_definition_version=row["process_definition_version"],
-                process_instance_key=row["process_instance_key"],
-                status=row["status"],
-                order_id=row["order_id"],
-                created_at=utc(row["created_at"]),
-                updated_at=utc(row["updated_at"]),
-            )
-            for row in rows
-        ]
+        return [instance_ref(row) for row in rows]
 
     def record_status(self, process_instance_key: int, status: str) -> bool:
         s = self._session

@@ -51,8 +51,8 @@ class PostgresWorkflowMessages:
         row = s.conn.execute(
             """
             INSERT INTO workflow_message_correlation (tenant_id, message_name, correlation_key, message_id,
-                status, variables, next_attempt_at, correlation_id, received_at)
-            VALUES (%s, %s, %s, %s, 'received', %s, %s, %s, %s)
+                status, variables, next_attempt_at, correlation_id, received_at, time_to_live_ms)
+            VALUES (%s, %s, %s, %s, 'received', %s, %s, %s, %s, %s)
             ON CONFLICT (tenant_id, message_id) WHERE message_id IS NOT NULL DO NOTHING
             RETURNING id
             """,
@@ -65,6 +65,7 @@ class PostgresWorkflowMessages:
                 s.now,
                 self._correlation_id,
                 s.now,
+                None if message.time_to_live is None else int(message.time_to_live.total_seconds() * 1000),
             ),
         ).fetchone()
         return row is not None

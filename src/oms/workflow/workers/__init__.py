@@ -34,9 +34,9 @@ def default_handlers(
     if systems is None:
         external = {job_type: handler for job_type, handler in external.items() if not needs_systems(job_type)}
     return {
-        **approval_handlers(uow_factory),
-        **cancellation_handlers(uow_factory),
-        **amendment_handlers(uow_factory),
+        **approval_handlers(deps),
+        **cancellation_handlers(deps),
+        **amendment_handlers(deps),
         **external,
         **fallout_handlers(deps),
     }

@@ -11,69 +11,44 @@ transaction (the running fulfillment picks the revised plan up at its next step)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from oms.application.commands.amendment import ApplyAmendment, AssessAmendment, apply_amendment, assess_amendment
 from oms.application.commands.amendment_decision import amendment_applied, amendment_decision
-from oms.application.order_views import AmendmentView
-from oms.application.unit_of_work import UnitOfWorkFactory
 from oms.workflow import job_types
 from oms.workflow.client import Job
-from oms.workflow.outcomes import IncidentError
 from oms.workflow.runtime import Handler
-from oms.workflow.workers._job_commands import SERVICE_ID, run_job_command, text_variable
+from oms.workflow.workers.context import WorkerDependencies
+from oms.workflow.workers.order_requests import on_order_request
+
+REQUEST = "amendmentRequestId"
 
 
-class AmendmentHandlers:
-    def __init__(self, uow_factory: UnitOfWorkFactory, *, service_id: str = SERVICE_ID) -> None:
-        self._factory = uow_factory
-        self._service_id = service_id
-
-    def assess(self, job: Job) -> Mapping[str, Any]:
-        order_id, request_id = text_variable(job, "orderId"), text_variable(job, "amendmentRequestId")
-        # The flag is read inside the transaction: an amendment in a state the process cannot be in
-        # (not assessed) is an incident and nothing is committed.
-        return run_job_command(
-            self._factory,
-            job,
-            lambda uow: {
-                "amendmentDecision": amendment_decision(
-                    _same_order(job, assess_amendment(uow, AssessAmendment(request_id)), order_id)
-                )
-            },
-            aggregate_id=order_id,
-            service_id=self._service_id,
-        )
-
-    def apply(self, job: Job) -> Mapping[str, Any]:
-        order_id, request_id = text_variable(job, "orderId"), text_variable(job, "amendmentRequestId")
-        return run_job_command(
-            self._factory,
-            job,
-            lambda uow: {
-                "amendmentApplied": amendment_applied(
-                    _same_order(job, apply_amendment(uow, ApplyAmendment(request_id)), order_id)
-                )
-            },
-            aggregate_id=order_id,
-            service_id=self._service_id,
-        )
+def assess(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
+    # The flag is read inside the transaction: an amendment in a state the process cannot be in
+    # (not assessed) is an incident and nothing is committed.
+    return on_order_request(
+        deps,
+        job,
+        REQUEST,
+        lambda uow, request_id: assess_amendment(uow, AssessAmendment(request_id)),
+        lambda view: {"amendmentDecision": amendment_decision(view)},
+    )
 
 
-def _same_order(job: Job, view: AmendmentView, routed: str) -> AmendmentView:
-    """Raised inside the command's transaction, so an amendment of another order is never changed."""
-    if view.order_id != routed:
-        raise IncidentError(
-            f"{job.type}: amendment {view.id!r} belongs to order {view.order_id!r}, the process"
-            f" instance {job.process_instance_key} is for order {routed!r}"
-        )
-    return view
+def apply(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
+    return on_order_request(
+        deps,
+        job,
+        REQUEST,
+        lambda uow, request_id: apply_amendment(uow, ApplyAmendment(request_id)),
+        lambda view: {"amendmentApplied": amendment_applied(view)},
+    )
 
 
-def amendment_handlers(uow_factory: UnitOfWorkFactory, *, service_id: str = SERVICE_ID) -> dict[str, Handler]:
-    handlers = AmendmentHandlers(uow_factory, service_id=service_id)
+def amendment_handlers(deps: WorkerDependencies) -> dict[str, Handler]:
     return {
-        job_types.ORDER_AMENDMENT_ASSESS: handlers.assess,
-        job_types.ORDER_AMENDMENT_APPLY: handlers.apply,
+        job_types.ORDER_AMENDMENT_ASSESS: partial(assess, deps),
+        job_types.ORDER_AMENDMENT_APPLY: partial(apply, deps),
     }

@@ -13,8 +13,9 @@ Decisions do not pass through a worker: ``record_approval_decision`` (the API) p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from oms.application.commands.approval import ApplyApprovalOutcome, apply_approval_outcome
 from oms.application.commands.approval_workflow import (
@@ -27,77 +28,60 @@ from oms.application.commands.approval_workflow import (
     evaluate_approval,
     expire_approval_case,
 )
-from oms.application.unit_of_work import UnitOfWorkFactory
+from oms.application.unit_of_work import UnitOfWork
 from oms.workflow import job_types
 from oms.workflow.client import Job
 from oms.workflow.runtime import Handler
-from oms.workflow.workers._job_commands import SERVICE_ID, run_job_command, text_variable
+from oms.workflow.workers.context import WorkerDependencies, job_context, run_job_command
+
+R = TypeVar("R")
 
 
-class ApprovalHandlers:
-    def __init__(self, uow_factory: UnitOfWorkFactory, *, service_id: str = SERVICE_ID) -> None:
-        self._factory = uow_factory
-        self._service_id = service_id
-
-    def evaluate(self, job: Job) -> Mapping[str, Any]:
-        quote_id, case_id = text_variable(job, "quoteId"), text_variable(job, "approvalCaseId")
-        evaluation = run_job_command(
-            self._factory,
-            job,
-            lambda uow: evaluate_approval(uow, EvaluateApproval(case_id, quote_id)),
-            aggregate_id=case_id,
-            service_id=self._service_id,
-        )
-        return {"approvalRequired": evaluation.approval_required, "approvalOutcome": evaluation.outcome}
-
-    def assign(self, job: Job) -> None:
-        case_id = text_variable(job, "approvalCaseId")
-        run_job_command(
-            self._factory,
-            job,
-            lambda uow: assign_approvers(uow, AssignApprovers(case_id)),
-            aggregate_id=case_id,
-            service_id=self._service_id,
-        )
-
-    def escalate(self, job: Job) -> None:
-        case_id = text_variable(job, "approvalCaseId")
-        run_job_command(
-            self._factory,
-            job,
-            lambda uow: escalate_overdue_approval(uow, EscalateOverdueApproval(case_id)),
-            aggregate_id=case_id,
-            service_id=self._service_id,
-        )
-
-    def expire(self, job: Job) -> Mapping[str, Any]:
-        case_id = text_variable(job, "approvalCaseId")
-        expiry = run_job_command(
-            self._factory,
-            job,
-            lambda uow: expire_approval_case(uow, ExpireApprovalCase(case_id)),
-            aggregate_id=case_id,
-            service_id=self._service_id,
-        )
-        return {"approvalOutcome": expiry.outcome}
-
-    def apply_decision(self, job: Job) -> None:
-        case_id = text_variable(job, "approvalCaseId")
-        run_job_command(
-            self._factory,
-            job,
-            lambda uow: apply_approval_outcome(uow, ApplyApprovalOutcome(case_id)),
-            aggregate_id=case_id,
-            service_id=self._service_id,
-        )
+def _on_case(deps: WorkerDependencies, job: Job, command: Callable[[UnitOfWork, str], R]) -> R:
+    """Runs ``command`` for the job's approval case (``approvalCaseId``)."""
+    ctx = job_context(job, deps)
+    case_id = ctx.require("approvalCaseId")
+    return run_job_command(deps, ctx, lambda uow: command(uow, case_id), approvalCaseId=case_id)
 
 
-def approval_handlers(uow_factory: UnitOfWorkFactory, *, service_id: str = SERVICE_ID) -> dict[str, Handler]:
-    handlers = ApprovalHandlers(uow_factory, service_id=service_id)
+def evaluate(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
+    ctx = job_context(job, deps)
+    quote_id, case_id = ctx.require("quoteId"), ctx.require("approvalCaseId")
+    evaluation = run_job_command(
+        deps,
+        ctx,
+        lambda uow: evaluate_approval(uow, EvaluateApproval(case_id, quote_id)),
+        approvalCaseId=case_id,
+        quoteId=quote_id,
+    )
+    return {"approvalRequired": evaluation.approval_required, "approvalOutcome": evaluation.outcome}
+
+
+def assign(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
+    _on_case(deps, job, lambda uow, case_id: assign_approvers(uow, AssignApprovers(case_id)))
+    return {}
+
+
+def escalate(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
+    _on_case(deps, job, lambda uow, case_id: escalate_overdue_approval(uow, EscalateOverdueApproval(case_id)))
+    return {}
+
+
+def expire(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
+    expiry = _on_case(deps, job, lambda uow, case_id: expire_approval_case(uow, ExpireApprovalCase(case_id)))
+    return {"approvalOutcome": expiry.outcome}
+
+
+def apply_decision(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
+    _on_case(deps, job, lambda uow, case_id: apply_approval_outcome(uow, ApplyApprovalOutcome(case_id)))
+    return {}
+
+
+def approval_handlers(deps: WorkerDependencies) -> dict[str, Handler]:
     return {
-        job_types.QUOTE_APPROVAL_EVALUATE: handlers.evaluate,
-        job_types.QUOTE_APPROVAL_ASSIGN: handlers.assign,
-        job_types.QUOTE_APPROVAL_ESCALATE: handlers.escalate,
-        job_types.QUOTE_APPROVAL_EXPIRE: handlers.expire,
-        job_types.QUOTE_APPROVAL_APPLY_DECISION: handlers.apply_decision,
+        job_types.QUOTE_APPROVAL_EVALUATE: partial(evaluate, deps),
+        job_types.QUOTE_APPROVAL_ASSIGN: partial(assign, deps),
+        job_types.QUOTE_APPROVAL_ESCALATE: partial(escalate, deps),
+        job_types.QUOTE_APPROVAL_EXPIRE: partial(expire, deps),
+        job_types.QUOTE_APPROVAL_APPLY_DECISION: partial(apply_decision, deps),
     }

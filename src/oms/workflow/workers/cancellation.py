@@ -13,7 +13,7 @@ a failure."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from oms.application.commands.cancellation import (
@@ -23,58 +23,37 @@ from oms.application.commands.cancellation import (
     cancellation_decision,
     finish_cancellation,
 )
-from oms.application.order_views import CancellationView
-from oms.application.unit_of_work import UnitOfWorkFactory
 from oms.workflow import job_types
 from oms.workflow.client import Job
-from oms.workflow.outcomes import IncidentError
 from oms.workflow.runtime import Handler
-from oms.workflow.workers._job_commands import SERVICE_ID, run_job_command, text_variable
+from oms.workflow.workers.context import WorkerDependencies
+from oms.workflow.workers.order_requests import on_order_request
+
+REQUEST = "cancellationRequestId"
 
 
-class CancellationHandlers:
-    def __init__(self, uow_factory: UnitOfWorkFactory, *, service_id: str = SERVICE_ID) -> None:
-        self._factory = uow_factory
-        self._service_id = service_id
-
-    def assess(self, job: Job) -> Mapping[str, Any]:
-        order_id, request_id = text_variable(job, "orderId"), text_variable(job, "cancellationRequestId")
-        return run_job_command(
-            self._factory,
-            job,
-            lambda uow: {
-                "cancellationDecision": cancellation_decision(
-                    _same_order(job, assess_cancellation(uow, AssessCancellation(request_id)), order_id)
-                )
-            },
-            aggregate_id=order_id,
-            service_id=self._service_id,
-        )
-
-    def close(self, job: Job) -> None:
-        order_id, request_id = text_variable(job, "orderId"), text_variable(job, "cancellationRequestId")
-        run_job_command(
-            self._factory,
-            job,
-            lambda uow: _same_order(job, finish_cancellation(uow, FinishCancellation(request_id)), order_id),
-            aggregate_id=order_id,
-            service_id=self._service_id,
-        )
+def assess(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
+    return on_order_request(
+        deps,
+        job,
+        REQUEST,
+        lambda uow, request_id: assess_cancellation(uow, AssessCancellation(request_id)),
+        lambda view: {"cancellationDecision": cancellation_decision(view)},
+    )
 
 
-def _same_order(job: Job, view: CancellationView, routed: str) -> CancellationView:
-    """Raised inside the command's transaction, so a request of another order is never changed."""
-    if view.order_id != routed:
-        raise IncidentError(
-            f"{job.type}: cancel request {view.id!r} belongs to order {view.order_id!r}, the process"
-            f" instance {job.process_instance_key} is for order {routed!r}"
-        )
-    return view
+def close(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
+    return on_order_request(
+        deps,
+        job,
+        REQUEST,
+        lambda uow, request_id: finish_cancellation(uow, FinishCancellation(request_id)),
+        lambda _: {},
+    )
 
 
-def cancellation_handlers(uow_factory: UnitOfWorkFactory, *, service_id: str = SERVICE_ID) -> dict[str, Handler]:
-    handlers = CancellationHandlers(uow_factory, service_id=service_id)
+def cancellation_handlers(deps: WorkerDependencies) -> dict[str, Handler]:
     return {
-        job_types.ORDER_CANCELLATION_ASSESS: handlers.assess,
-        job_types.ORDER_CANCELLATION_CLOSE: handlers.close,
+        job_types.ORDER_CANCELLATION_ASSESS: partial(assess, deps),
+        job_types.ORDER_CANCELLATION_CLOSE: partial(close, deps),
     }

@@ -8,6 +8,9 @@ are given, and the translation of application answers into job outcomes.
             step = run_command(deps.uow_factory, ctx.request, lambda uow: ...)
         return {"nextStep": step}
 
+A handler whose work is one application command in one transaction says the same in one call:
+``run_job_command(deps, ctx, lambda uow: ..., orderId=order_id)``.
+
 The actor is always the worker's service actor (``WorkerDependencies.service_actor_id``): process
 variables are routing context, never credentials, and the domain checks what the service may do.
 
@@ -27,11 +30,11 @@ Business outcomes (a fallout case) are results of the commands, thrown by the ha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import psycopg
 import psycopg_pool
@@ -40,7 +43,8 @@ import structlog
 from oms.application.context import RequestContext
 from oms.application.errors import ApplicationError, NotFound, StaleVersion, ValidationFailed
 from oms.application.external_systems import ExternalRefused, ExternalSystems, ExternalTransient
-from oms.application.unit_of_work import UnitOfWorkFactory
+from oms.application.runner import run_command
+from oms.application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from oms.domain.shared.actors import Actor, ActorKind
 from oms.domain.shared.ids import ActorId
 from oms.workflow.client import Job
@@ -57,6 +61,8 @@ MAX_TRANSIENT_BACKOFF: Final = timedelta(minutes=5)
 MODEL_RETRIES: Final = 3
 
 _log = structlog.get_logger("oms.workflow")
+
+R = TypeVar("R")
 
 
 class MissingContext(IncidentError):
@@ -155,3 +161,11 @@ def job_outcomes(ctx: JobContext, **ids: str | None) -> Iterator[None]:
             raise IncidentError(f"{error.code}: {error.message}") from error
         except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as error:
             raise TransientError(f"database unavailable: {error}", DATABASE_BACKOFF) from error
+
+
+def run_job_command(
+    deps: WorkerDependencies, ctx: JobContext, command: Callable[[UnitOfWork], R], **ids: str | None
+) -> R:
+    """One application command for the job, in one transaction, its failures mapped by ``job_outcomes``."""
+    with job_outcomes(ctx, **ids):
+        return run_command(deps.uow_factory, ctx.request, command)

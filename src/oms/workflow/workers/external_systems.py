@@ -1,9 +1,7 @@
 """The external systems as the application's port (:class:`~oms.application.external_systems.ExternalSystems`),
 over the HTTP clients of :mod:`oms.integration`: one client per configured system, the client's errors
-translated into the application's (transient, business rejection, refused).
-
-Logistics and field service have no adapter yet: their tasks are refused (an incident), see
-docs/workers.md."""
+translated into the application's (transient, business rejection, refused). A system without a base
+URL is not configured: its tasks are refused (an incident), see docs/workers.md."""
 
 from __future__ import annotations
 
@@ -13,7 +11,13 @@ from types import TracebackType
 from typing import Any, Self
 
 from oms.application.external_systems import ExternalRefused, ExternalRejection, ExternalTransient, Json
-from oms.integration.clients import BillingClient, InventoryClient, ProvisioningClient
+from oms.integration.clients import (
+    BillingClient,
+    FieldServiceClient,
+    InventoryClient,
+    LogisticsClient,
+    ProvisioningClient,
+)
 from oms.integration.errors import BusinessRejection, RequestRefused, TransientError
 
 
@@ -25,11 +29,13 @@ class SystemUrls:
     provisioning: str | None = None
     billing: str | None = None
     timeout_s: float = 10.0
+    logistics: str | None = None
+    field_service: str | None = None
 
     @classmethod
     def all_at(cls, base_url: str, timeout_s: float = 10.0) -> SystemUrls:
-        """Every system at one address (``oms simulators`` serves all three)."""
-        return cls(base_url, base_url, base_url, timeout_s)
+        """Every system at one address (``oms simulators`` serves all five)."""
+        return cls(base_url, base_url, base_url, timeout_s, logistics=base_url, field_service=base_url)
 
 
 class HttpExternalSystems:
@@ -39,6 +45,10 @@ class HttpExternalSystems:
             None if urls.provisioning is None else ProvisioningClient(urls.provisioning, timeout_s=urls.timeout_s)
         )
         self._billing = None if urls.billing is None else BillingClient(urls.billing, timeout_s=urls.timeout_s)
+        self._logistics = None if urls.logistics is None else LogisticsClient(urls.logistics, timeout_s=urls.timeout_s)
+        self._field_service = (
+            None if urls.field_service is None else FieldServiceClient(urls.field_service, timeout_s=urls.timeout_s)
+        )
         self._operations: dict[tuple[str, str], Callable[[str, Mapping[str, Any]], Json]] = {
             ("inventory", "reserve"): self._reserve,
             ("inventory", "release"): self._release,
@@ -48,6 +58,10 @@ class HttpExternalSystems:
             ("billing", "activate"): self._activate,
             ("billing", "update"): self._update,
             ("billing", "deactivate"): self._deactivate,
+            ("logistics", "ship"): self._ship,
+            ("logistics", "cancel-shipment"): self._cancel_shipment,
+            ("field-service", "schedule"): self._schedule,
+            ("field-service", "cancel-installation"): self._cancel_installation,
         }
 
     def send(self, system: str, operation: str, idempotency_key: str, request: Mapping[str, Any]) -> Json:
@@ -139,10 +153,43 @@ class HttpExternalSystems:
         answer = billing.deactivate(key, tenant_id=request["tenantId"], subscription_id=request["subscriptionId"])
         return {"subscriptionId": answer.subscription_id, "status": answer.status, "replayed": answer.replayed}
 
+    def _ship(self, key: str, request: Mapping[str, Any]) -> Json:
+        logistics: LogisticsClient = self._client(self._logistics, "logistics")
+        answer = logistics.ship(
+            key,
+            tenant_id=request["tenantId"],
+            device_type=request["deviceType"],
+            quantity=int(request.get("quantity", 1)),
+            characteristics=request.get("characteristics"),
+            order_id=request.get("orderId"),
+        )
+        return {"shipmentId": answer.shipment_id, "status": answer.status, "replayed": answer.replayed}
+
+    def _cancel_shipment(self, key: str, request: Mapping[str, Any]) -> Json:
+        logistics: LogisticsClient = self._client(self._logistics, "logistics")
+        answer = logistics.cancel(key, tenant_id=request["tenantId"], shipment_id=request["shipmentId"])
+        return {"shipmentId": answer.shipment_id, "status": answer.status, "replayed": answer.replayed}
+
+    def _schedule(self, key: str, request: Mapping[str, Any]) -> Json:
+        field_service: FieldServiceClient = self._client(self._field_service, "field-service")
+        answer = field_service.schedule(
+            key,
+            tenant_id=request["tenantId"],
+            work_type=request["workType"],
+            characteristics=request.get("characteristics"),
+            order_id=request.get("orderId"),
+        )
+        return {"appointmentId": answer.appointment_id, "status": answer.status, "replayed": answer.replayed}
+
+    def _cancel_installation(self, key: str, request: Mapping[str, Any]) -> Json:
+        field_service: FieldServiceClient = self._client(self._field_service, "field-service")
+        answer = field_service.cancel(key, tenant_id=request["tenantId"], appointment_id=request["appointmentId"])
+        return {"appointmentId": answer.appointment_id, "status": answer.status, "replayed": answer.replayed}
+
     # -- life cycle -----------------------------------------------------------------------------
 
     def close(self) -> None:
-        for client in (self._inventory, self._provisioning, self._billing):
+        for client in (self._inventory, self._provisioning, self._billing, self._logistics, self._field_service):
             if client is not None:
                 client.close()
 

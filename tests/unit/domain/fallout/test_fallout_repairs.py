@@ -26,6 +26,7 @@ from oms.domain.fulfillment import (
     FulfillmentPlan,
     PlanId,
     PlanPurpose,
+    ProtectedParameters,
     TaskState,
 )
 from oms.domain.shared import Actor, IllegalTransition, NotAuthorized
@@ -65,6 +66,42 @@ def test_retry_puts_the_task_back_for_a_new_run_and_resolves_the_case() -> None:
     assert case.status is FalloutStatus.RESOLVED
     assert case.repair is not None and (case.repair.kind, case.repair.repaired_by) == (RepairKind.RETRY, operator().id)
     assert isinstance(case.pull_events()[-1], FalloutCaseResolved)
+
+
+def test_retry_runs_the_task_with_the_operators_repair_data_over_its_parameters() -> None:
+    # given: the reservation failed (details: cabinet C-12); the operator corrects the cabinet
+    # and gives the port
+    case, plan = open_case()
+    original = plan.task(RESERVE).characteristics
+    case.update_repair_data(operator(), data={"cabinet": "C-13", "port": "7"}, now=NOW)
+    # when
+    case.retry_task(operator(), plan, now=NOW)
+    # then: the new run (a new idempotency key) sends the corrected data
+    task = plan.task(RESERVE)
+    assert dict(task.characteristics) == {**original, "cabinet": "C-13", "port": "7"}
+    plan.start_task(service(), RESERVE, now=NOW)
+    request = plan.record_external_request(service(), RESERVE, now=NOW).request
+    assert request is not None and request.idempotency_key == f"{RESERVE}:run-2"
+
+
+def test_the_failures_own_details_are_not_sent_by_the_retry_unless_corrected() -> None:
+    # given: the case's repair data is the failure's details (cabinet C-12), nobody changed it
+    case, plan = open_case()
+    original = plan.task(RESERVE).parameters
+    # when
+    case.retry_task(operator(), plan, now=NOW)
+    # then
+    assert plan.task(RESERVE).parameters == original
+    assert dict(case.repair_data) == {"cabinet": "C-12"}
+
+
+def test_repair_data_cannot_name_the_plans_own_parameters() -> None:
+    # given
+    case, _ = open_case()
+    # when / then
+    with pytest.raises(ProtectedParameters):
+        case.update_repair_data(operator(), data={"@price.oneTime": "0"}, now=NOW)
+    assert dict(case.repair_data) == {"cabinet": "C-12"} and case.version == 0
 
 
 def test_manual_completion_records_the_evidence_on_task_and_case() -> None:

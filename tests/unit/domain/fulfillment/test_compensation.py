@@ -10,10 +10,12 @@ from oms.domain.fulfillment import (
     FulfillmentPlan,
     PlanPurpose,
     PointOfNoReturnPassed,
+    ProductChange,
     TaskType,
     compensation_plan,
     tasks_to_compensate,
 )
+from oms.domain.shared import IllegalTransition
 
 RESERVE, PROVISION = tid("1", "reserve-resource"), tid("1", "provision-service")
 
@@ -92,3 +94,53 @@ def test_refused_while_a_point_of_no_return_task_is_in_flight() -> None:
     # when / then
     with pytest.raises(PointOfNoReturnPassed):
         _compensate(plan)
+
+
+MODIFY, UPDATE = tid("1", "modify-service"), tid("1", "update-billing")
+
+
+def test_a_modification_is_undone_by_sending_back_the_values_it_changed_from() -> None:
+    # given: a delivered line changed from 300 to 1000 Mbit/s; the values before were recorded
+    plan = new_plan([fiber("1", speed=1000, change=ProductChange.MODIFY)])
+    start(plan, MODIFY, send=False)
+    plan.record_previous_values(service(), MODIFY, values={"downloadSpeed": "300", "technology": "GPON"}, now=NOW)
+    plan.record_external_request(service(), MODIFY, now=NOW)
+    plan.complete_task(service(), MODIFY, external_reference="svc-1", now=NOW)
+    # when
+    [undo] = _compensate(plan).tasks
+    # then: the compensation changes back, keeping the plan's own parameters (the product)
+    assert (undo.task_type, undo.compensates) == (TaskType.MODIFY_SERVICE, MODIFY)
+    assert dict(undo.characteristics) == {"downloadSpeed": "300", "technology": "GPON"}
+    assert undo.parameter_map["@productId"] == "prod-1"
+    assert not undo.previous_values
+
+
+def test_a_modification_without_recorded_values_sends_nothing_it_would_have_to_guess() -> None:
+    # given: a modification in flight whose previous values nobody recorded
+    plan = new_plan([fiber("1", speed=1000, change=ProductChange.MODIFY)])
+    start(plan, MODIFY)
+    # when
+    [undo] = _compensate(plan).tasks
+    # then: not the new values again
+    assert dict(undo.characteristics) == {}
+
+
+def test_the_values_before_are_recorded_once_and_only_for_what_the_task_changes() -> None:
+    # given
+    plan = new_plan([fiber("1", speed=1000, change=ProductChange.MODIFY)])
+    start(plan, MODIFY, send=False)
+    # when
+    first = plan.record_previous_values(service(), MODIFY, values={"downloadSpeed": "300", "unrelated": "x"}, now=NOW)
+    again = plan.record_previous_values(service(), MODIFY, values={"downloadSpeed": "500"}, now=NOW)
+    # then
+    assert dict(first.previous_values) == {"downloadSpeed": "300"} == dict(again.previous_values)
+    assert [type(e).__name__ for e in plan.pull_events()][-1] == "PreviousValuesRecorded"
+    assert dict(plan.task(MODIFY).characteristics) == {"downloadSpeed": "1000", "technology": "GPON"}
+
+
+def test_only_change_tasks_record_what_they_change_from() -> None:
+    # given
+    plan = new_plan([fiber("1")])
+    # when / then
+    with pytest.raises(IllegalTransition):
+        plan.record_previous_values(service(), RESERVE, values={"technology": "GPON"}, now=NOW)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from plan_builders import NOW, ORDER, RULES, complete, ditem, fiber, new_plan, service, start, tid
+from plan_builders import NOW, ORDER, RULES, complete, ditem, fiber, new_plan, operator, service, start, tid
 
 from oms.domain.catalog.demo import STATIC_IP
 from oms.domain.fulfillment import (
     PointOfNoReturnPassed,
+    ProductChange,
     StaleRevision,
     TaskState,
     TaskType,
@@ -119,3 +120,23 @@ def test_a_revision_computed_on_an_older_plan_is_refused() -> None:
     # when / then
     with pytest.raises(StaleRevision):
         plan.apply_revision(service(), revision, now=NOW)
+
+
+def test_what_runs_recorded_on_a_task_does_not_make_an_amendment_redo_it() -> None:
+    # given: provisioning was retried with an operator's correction and completed; a modification
+    # recorded the values it changed from
+    plan = new_plan([fiber("1"), fiber("2", speed=1000, change=ProductChange.MODIFY)])
+    complete(plan, RESERVE)
+    start(plan, PROVISION)
+    plan.fail_task(service(), PROVISION, code="noCapacity", message="no capacity", now=NOW)
+    plan.retry_task(operator(), PROVISION, now=NOW, corrections={"technology": "XGS-PON"})
+    complete(plan, PROVISION)
+    modify = tid("2", "modify-service")
+    start(plan, modify, send=False)
+    plan.record_previous_values(service(), modify, values={"downloadSpeed": "300"}, now=NOW)
+    # when: the same items again
+    target = plan_tasks(ORDER, [fiber("1"), fiber("2", speed=1000, change=ProductChange.MODIFY)], RULES)
+    revision = revise_plan(plan, target, scope=SCOPE)
+    # then
+    assert revision.is_empty
+    assert PROVISION in revision.kept and modify in revision.kept

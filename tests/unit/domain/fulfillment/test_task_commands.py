@@ -14,7 +14,9 @@ from oms.domain.fulfillment import (
     FulfillmentPlanFinished,
     FulfillmentTaskCompleted,
     FulfillmentTaskFailed,
+    FulfillmentTaskRetried,
     PlanNotClosable,
+    ProtectedParameters,
     TargetSystem,
     TaskState,
     UnknownTask,
@@ -84,6 +86,39 @@ def test_a_retry_after_repair_runs_with_a_new_idempotency_key() -> None:
     request = plan.record_external_request(service(), RESERVE, now=NOW).request
     # then
     assert request is not None and request.idempotency_key == "o1:1:reserve-resource:run-2"
+
+
+def test_a_retry_with_corrections_runs_with_the_corrected_parameters_under_a_new_key() -> None:
+    # given
+    plan = new_plan()
+    complete(plan, RESERVE)
+    fail(plan, PROVISION)
+    before = plan.task(PROVISION)
+    # when
+    outcome = plan.retry_task(operator(), PROVISION, now=NOW, corrections={"technology": "GPON", "port": "p-7"})
+    start(plan, PROVISION, send=False)
+    request = plan.record_external_request(service(), PROVISION, now=NOW).request
+    # then: the run sends the corrections over (or beside) the planned characteristics, which stay as planned
+    task = plan.task(PROVISION)
+    assert dict(task.characteristics) == {**before.characteristics, "technology": "GPON", "port": "p-7"}
+    assert dict(task.corrections) == {"technology": "GPON", "port": "p-7"}
+    assert task.planned_parameters == before.parameters
+    assert outcome.task.parameters == task.parameters
+    assert request is not None and request.idempotency_key == f"{PROVISION}:run-2"
+    retried = [e for e in plan.pull_events() if isinstance(e, FulfillmentTaskRetried)]
+    assert [(e.run, e.corrected) for e in retried] == [(2, ("port", "technology"))]
+
+
+def test_a_retry_cannot_correct_the_plans_own_parameters() -> None:
+    # given
+    plan = new_plan()
+    complete(plan, RESERVE)
+    fail(plan, PROVISION)
+    # when / then
+    with pytest.raises(ProtectedParameters) as raised:
+        plan.retry_task(operator(), PROVISION, now=NOW, corrections={"@productId": "o0:1", "technology": "GPON"})
+    assert raised.value.details["names"] == ["@productId"]
+    assert (plan.task(PROVISION).state, plan.task(PROVISION).run) == (TaskState.FAILED, 1)
 
 
 def test_completing_stores_the_external_result() -> None:
