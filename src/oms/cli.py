@@ -78,6 +78,7 @@ def dev(
     from oms.settings import SettingsError, load_settings
     from oms.system.config import ClientKind
     from oms.system.dev import dev_config, run_dev
+    from oms.workflow.logging import configure_logging
 
     try:
         settings = load_settings()
@@ -85,6 +86,7 @@ def dev(
     except (SettingsError, ValueError) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
+    configure_logging(level="INFO")  # JSON lines: every relay start, job and callback, to watch an order go
     secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
     config = dev_config(
         database_url=database_url(),
@@ -95,6 +97,40 @@ def dev(
         jwt_secret=secret,
     )
     run_dev(config, console, generated_secret=secret is None)
+
+
+@app.command()
+def demo(
+    api_url: str = typer.Option(
+        "", help="a running system's API (e.g. `oms dev`'s); default: start a system of its own"
+    ),
+    simulators_url: str = typer.Option("http://127.0.0.1:8090", help="the running system's simulators"),
+) -> None:
+    """Push a few orders through the system: two fall out at provisioning (no XGS-PON capacity, set on
+    the simulators) and are repaired by an operator through the API. Prints each order's outcome.
+    Against a running system, the tokens come from OMS_AGENT_TOKEN and OMS_OPERATOR_TOKEN (as `oms dev`
+    prints them)."""
+    import os
+
+    from oms.system.demo import DemoError, run_demo, run_demo_on_own_system
+    from oms.workflow.logging import configure_logging
+
+    configure_logging(level="WARNING")  # the table is the output; the system's own logs stay quiet
+    try:
+        if api_url:
+            tokens = {name: os.environ.get(f"OMS_{name.upper()}_TOKEN", "") for name in ("agent", "operator")}
+            missing = [f"OMS_{name.upper()}_TOKEN" for name, token in tokens.items() if not token]
+            if missing:
+                console.print(f"[red]set {', '.join(missing)} (printed by `oms dev`)[/red]")
+                raise typer.Exit(2)
+            orders = run_demo(api_url, simulators_url, tokens, console)
+        else:
+            orders = run_demo_on_own_system(console, database_url=database_url())
+    except DemoError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    if any(order.state != "completed" for order in orders):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from oms.relay.options import RelayOptions
+from oms.scheduler.reconciler import ReconcilerOptions
 from oms.workflow.client import WorkflowClient
 from oms.workflow.runtime import Handler
 
@@ -65,6 +66,10 @@ class SystemConfig:
     run_relay: bool = True
     relay_options: RelayOptions = field(default_factory=RelayOptions)
     relay_poll_interval: timedelta = timedelta(seconds=1)
+    # -- scheduler (reconciliation of process state against domain state)
+    run_scheduler: bool = True
+    scheduler_interval: timedelta = timedelta(seconds=60)
+    reconciliation: ReconcilerOptions = field(default_factory=ReconcilerOptions)
     # -- API
     jwt_secret: str = field(default_factory=generate_secret)
     jwt_issuer: str = "oms"

@@ -48,6 +48,8 @@ def dev_config(
         # provisioning answers a moment later, as a real system would: the order visibly waits for it
         simulators={"seed": 42, "provisioning": {"callbackDelayMs": 500}},
         relay_poll_interval=timedelta(seconds=1),
+        # Ctrl-C waits for the long polls under way: keep them short
+        worker_poll_timeout=timedelta(seconds=2),
     )
 
 

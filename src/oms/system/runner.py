@@ -11,8 +11,8 @@ the workers through a :class:`~oms.workflow.client.WorkflowClient`, either in-pr
 (``ClientKind.CAMUNDA``), exactly as they would against a Camunda 8 cluster.
 
 Start order: schema, demo catalog, engine, engine REST server, clients, BPMN deployment, API and
-simulators, relay, workers. :meth:`System.stop` undoes it in reverse (workers first, so nothing is
-left half-handled), and is safe to call from a failed start.
+simulators, relay, scheduler (reconciliation), workers. :meth:`System.stop` undoes it in reverse
+(workers first, so nothing is left half-handled), and is safe to call from a failed start.
 """
 
 from __future__ import annotations
@@ -41,9 +41,10 @@ from oms.engine.clock import ControlledClock
 from oms.engine.postgres import embedded_server_url
 from oms.persistence.database import open_pool
 from oms.persistence.migrate import migrate_database
-from oms.persistence.unit_of_work import PostgresUnitOfWorkFactory
+from oms.persistence.unit_of_work import PostgresUnitOfWorkFactory, unit_of_work_factory
 from oms.relay.service import WorkflowRelay
 from oms.relay.store import RelayStore
+from oms.scheduler.service import Scheduler
 from oms.simulators.app import create_simulator_app
 from oms.simulators.config import SimulatorConfig
 from oms.simulators.server import BackgroundServer
@@ -74,6 +75,7 @@ class System:
         self.api_config: ApiConfig | None = None
         self.deployment: DeploymentResult | None = None
         self.relay: WorkflowRelay | None = None
+        self.scheduler: Scheduler | None = None
         self.runtimes: list[WorkerRuntime] = []
         self.worker_registry = CollectorRegistry()
         self._workers_started = 0
@@ -179,6 +181,9 @@ class System:
             self._stack.callback(relay.stop, config.stop_grace)
             self.relay = relay
 
+        if config.run_scheduler:
+            self.scheduler = self._start_scheduler()
+
         if handlers and config.run_workers:
             self._start_workers(handlers)
         elif config.run_workers:
@@ -191,6 +196,33 @@ class System:
             engineRest=self.engine_rest_url,
             jobTypes=sorted(handlers),
         )
+
+    def _start_scheduler(self) -> Scheduler:
+        """Reconciliation on its cycle, reading the engine as the configured client does."""
+        from oms.scheduler.engine_reads import CamundaEngineReads, EmbeddedEngineReads, EngineReads
+        from oms.scheduler.reconciler import Reconciler
+        from oms.scheduler.store import SchedulerStore
+
+        reads: EngineReads
+        if self.config.client is ClientKind.CAMUNDA:
+            camunda_reads = CamundaEngineReads(self._camunda_configuration())
+            self._stack.callback(camunda_reads.close)
+            reads = camunda_reads
+        else:
+            assert self.engine is not None
+            reads = EmbeddedEngineReads(self.engine)
+        pool = self._pool(2, "oms-scheduler")
+        reconciler = Reconciler(
+            SchedulerStore(pool),
+            unit_of_work_factory(pool),
+            self.clients[ROLE_RELAY],
+            reads,
+            self.config.reconciliation,
+        )
+        scheduler = Scheduler(reconciler, interval=self.config.scheduler_interval)
+        scheduler.start()
+        self._stack.callback(scheduler.stop, self.config.stop_grace)
+        return scheduler
 
     def start_workers(self, job_types: Sequence[str] | None = None) -> WorkerRuntime:
         """Start (more) job workers: for a system started with ``run_workers=False``, or for job types
@@ -252,9 +284,7 @@ class System:
         if self.config.client is ClientKind.CAMUNDA:
             from oms.workflow.camunda_sdk import CamundaWorkflowClient
 
-            client = CamundaWorkflowClient(
-                {"CAMUNDA_REST_ADDRESS": str(self.engine_rest_url), "CAMUNDA_AUTH_STRATEGY": "NONE"}
-            )
+            client = CamundaWorkflowClient(self._camunda_configuration())
             self._stack.callback(client.close)
         else:
             assert self.engine is not None
@@ -262,6 +292,9 @@ class System:
         if self.config.wrap_client is not None:
             client = self.config.wrap_client(role, client)
         return client
+
+    def _camunda_configuration(self) -> dict[str, str]:
+        return {"CAMUNDA_REST_ADDRESS": str(self.engine_rest_url), "CAMUNDA_AUTH_STRATEGY": "NONE"}
 
     def _handlers(self, job_types: Sequence[str] | None = None) -> dict[str, Handler]:
         available: Mapping[str, Handler]

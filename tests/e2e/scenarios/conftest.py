@@ -56,15 +56,15 @@ def client_kind(request: pytest.FixtureRequest) -> ClientKind:
 
 @pytest.fixture
 def start_system(database_url: str, client_kind: ClientKind) -> Iterator[Callable[..., Scenario]]:
-    """``start_system(**config overrides)``: a started system and a driver for one tenant (with the
-    demo catalog); stopped when the test ends."""
+    """``start_system(tenant=None, **config overrides)``: a started system and a driver for one tenant
+    (random unless given, with the demo catalog); stopped when the test ends."""
     started: list[System] = []
 
-    def start(**overrides: Any) -> Scenario:
+    def start(tenant: str | None = None, **overrides: Any) -> Scenario:
         system = System(scenario_config(database_url, client_kind, **overrides))
         started.append(system)
         system.start()
-        return Scenario.open(system)
+        return Scenario.open(system, tenant)
 
     try:
         yield start

@@ -20,6 +20,7 @@ from psycopg.rows import dict_row
 from oms.application.commands.catalog import load_demo_catalog
 from oms.application.workflow import order_fulfillment_business_key
 from oms.relay.options import Backoff, RelayOptions
+from oms.scheduler.reconciler import ReconcilerOptions
 from oms.system import ClientKind, System, SystemConfig
 from oms.system.config import ROLE_RELAY, ROLE_WORKERS
 from oms.workflow.client import (
@@ -60,6 +61,9 @@ def scenario_config(database_url: str, client: ClientKind, **overrides: Any) -> 
         stop_grace=timedelta(seconds=3),
         api_pool_size=4,
         engine_pool_size=6,
+        # reconciliation runs when a scenario asks (System.scheduler.run_once), with no grace
+        scheduler_interval=timedelta(hours=1),
+        reconciliation=ReconcilerOptions(grace=timedelta(0)),
     )
     return replace(config, **overrides)
 
