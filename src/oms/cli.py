@@ -72,8 +72,8 @@ def dev(
     client: str = typer.Option("embedded", help="how workers and relays reach the engine: embedded or camunda"),
 ) -> None:
     """Run the whole system in one process, on OMS_DATABASE_URL or, when it is unset, on an embedded
-    PostgreSQL: the engine and its background services, the workflow relay, the job workers, the
-    external-system simulators and the API on 127.0.0.1, with the demo catalog for tenant 'demo'.
+    PostgreSQL: the engine and its background services, the workflow relay, the scheduler, the job
+    workers, the external-system simulators and the API on 127.0.0.1, with the demo catalog for tenant 'demo'.
     Prints bearer tokens, a curl that places an order and where to watch it. Stop with Ctrl-C."""
     from oms.settings import SettingsError, load_settings
     from oms.system.config import ClientKind
@@ -291,7 +291,8 @@ def simulators(
         "http://127.0.0.1:8000/callbacks/provisioning", help="where provisioning results are sent"
     ),
 ) -> None:
-    """Serve the external-system simulators (inventory, provisioning, billing) over HTTP. Provisioning
+    """Serve the external-system simulators (inventory, provisioning, billing, logistics, field
+    service) over HTTP. Provisioning
     callbacks are signed with OMS_SIMULATOR_CALLBACK_SECRET (the OMS's provisioning entry in
     OMS_CALLBACK_SECRETS)."""
     import os
