@@ -87,3 +87,36 @@ def test_an_amendment_after_the_point_of_no_return_is_refused_and_the_order_comp
     # then: the order completes as ordered
     completed = e2e.wait_for_order(order["id"], "completed")
     assert _speed(completed["productOrderItem"][0]) == 1000
+
+
+def test_an_approved_amendment_that_undoes_a_completed_reservation_releases_it_and_reserves_again(
+    start_system: Callable[..., Scenario],
+) -> None:
+    # given: a GPON fiber order whose resource is reserved, waiting for its provisioning step
+    e2e = start_system(job_types=_except(PROVISION))
+    order = e2e.place_order()
+    _waiting_at(e2e, PROVISION)
+
+    # when: the customer asks for XGS-PON (the reservation must be undone) and an operator approves
+    amended = e2e.patch(
+        f"{ORDERS}/{order['id']}", {"productOrderItem": [fiber_item(technology="XGS-PON")]}, expect=202
+    )
+    amendment_id = amended["@oms.amendment"]["id"]
+    wait_until(
+        lambda: e2e.get(f"{OPERATIONS}/amendment/{amendment_id}", "operator").get("approvalRequired") is True,
+        what="the amendment waiting for approval",
+    )
+    e2e.post(f"{OPERATIONS}/amendment/{amendment_id}/decision", {"decision": "approve"}, "operator", expect=200)
+    assert _amendment_settled(e2e, order["id"])["@oms.amendmentStatus"] == "applied"
+    e2e.system.start_workers([PROVISION])
+
+    # then: the first reservation is released, a new one made, and the order completes as amended
+    e2e.wait_for_order(order["id"], "completed")
+    inventory = e2e.simulator_calls("inventory")
+    released = [c for c in inventory if c["operation"] == "release"]
+    reserved = [c for c in inventory if c["operation"] == "reserve"]
+    assert len(released) == 1 and len(reserved) == 2, inventory
+    [first] = [t for t in e2e.plan(order["id"])["task"] if t["id"] == f"{order['id']}:1:reserve-resource"]
+    records = {r["reservationId"]: r for r in e2e.simulators("GET", "/admin/records/inventory").json()}
+    assert records[first["result"]["externalReference"]]["status"] == "released"
+    assert sorted(r["status"] for r in records.values()) == ["released", "reserved"]

@@ -285,19 +285,29 @@ def _creating_task(uow: UnitOfWork, task: FulfillmentTask, system: str) -> Fulfi
     )
 
 
+def _plan_holding(uow: UnitOfWork, plan: FulfillmentPlan, task_id: TaskId) -> FulfillmentPlan | None:
+    """The plan of the task a compensation undoes: this plan (an amendment undoes work of its own
+    plan) or the order's plan that this cancellation plan compensates."""
+    if task_id in plan.task_ids:
+        return plan
+    if plan.compensates_plan is None:
+        return None
+    forward = uow.plans.get(plan.compensates_plan)
+    return forward if forward is not None and task_id in forward.task_ids else None
+
+
 def _reference(uow: UnitOfWork, plan: FulfillmentPlan, task: FulfillmentTask, system: str) -> str:
     """What the task acts on: for a compensation, what the task it undoes created; for a change of a
     delivered product, what the order that delivered it created."""
     field = REFERENCE_FIELD[system]
-    if task.compensates is not None and plan.compensates_plan is not None:
-        forward = uow.plans.get(plan.compensates_plan)
-        if forward is not None and task.compensates in forward.task_ids:
-            undone = forward.task(task.compensates)
-            if undone.result is not None and undone.result.external_reference:
-                return undone.result.external_reference
-            for entry in reversed(uow.external_calls.of_plan(forward.id, system)):
-                if entry.task_id == undone.id and entry.response and entry.response.get(field):
-                    return str(entry.response[field])
+    forward = None if task.compensates is None else _plan_holding(uow, plan, task.compensates)
+    if forward is not None and task.compensates is not None:
+        undone = forward.task(task.compensates)
+        if undone.result is not None and undone.result.external_reference:
+            return undone.result.external_reference
+        for entry in reversed(uow.external_calls.of_plan(forward.id, system)):
+            if entry.task_id == undone.id and entry.response and entry.response.get(field):
+                return str(entry.response[field])
     creator = _creating_task(uow, task, system)
     if creator is not None and creator.result is not None and creator.result.external_reference:
         return creator.result.external_reference
@@ -622,7 +632,12 @@ def _open_round(uow: UnitOfWork, order_id: str) -> tuple[str, list[_Prepared]] |
         if isinstance(outcome, str):
             return outcome
         prepared.append(outcome)
-    if not prepared:  # nothing to provision (the plan moved on): the round is complete at once
+    if not prepared:
+        # Nothing to provision (an amendment moved the plan on while the process waited here): the
+        # round is complete at once. It sends no request, so the next round would get its number
+        # again; an id of its own (per plan version, the same for a redelivered job) keeps the next
+        # round's message from being taken for this one's.
+        round_id = f"{round_id}:nothing-due-at-v{plan.version}"
         provisioning_completed(uow, plan, round_id)
     return round_id, prepared
 
