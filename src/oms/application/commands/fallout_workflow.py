@@ -23,7 +23,7 @@ from oms.application.commands._fallout_messages import (
     repair_action,
 )
 from oms.application.commands._order_loading import load_fallout_case, load_plan
-from oms.application.commands.fulfillment_steps import next_step
+from oms.application.commands.fulfillment_stages import next_step
 from oms.application.errors import Conflict
 from oms.application.external_systems import Json
 from oms.application.unit_of_work import UnitOfWork

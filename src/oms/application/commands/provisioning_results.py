@@ -16,12 +16,8 @@ from typing import Any, Final
 import structlog
 
 from oms.application.commands._order_loading import load_plan
-from oms.application.commands.fulfillment_steps import (
-    complete_with_result,
-    fail_with_fallout,
-    provisioning_completed,
-    round_of,
-)
+from oms.application.commands.fulfillment_steps import complete_with_result, fail_with_fallout
+from oms.application.commands.provisioning_rounds import provisioning_completed, round_of
 from oms.application.external_systems import LedgerEntry
 from oms.application.unit_of_work import UnitOfWork
 from oms.domain.fulfillment.tasks import TargetSystem, TaskId, TaskState

@@ -8,16 +8,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from oms.application.commands.fulfillment_stages import ACTIVATE_BILLING, RESERVE_RESOURCE
 from oms.application.commands.fulfillment_steps import (
-    ACTIVATE_BILLING,
-    RESERVE_RESOURCE,
     RunStage,
     close_fulfilled_order,
     decompose_for_fulfillment,
-    open_provisioning_timeout,
-    request_provisioning,
     run_stage,
 )
+from oms.application.commands.provisioning_rounds import open_provisioning_timeout, request_provisioning
 from oms.application.runner import run_command
 from oms.workflow import job_types
 from oms.workflow.client import Job
