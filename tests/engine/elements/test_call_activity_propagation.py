@@ -105,6 +105,39 @@ def test_an_escalation_event_sub_process_around_the_call_activity_catches_it(
     process_test.assert_that(_only_instance(process_test, child_id)).is_waiting_at_elements("work")
 
 
+def test_around_the_call_activity_an_event_sub_process_catches_before_a_boundary_event_of_the_same_scope(
+    process_test: ProcessTestHarness,
+) -> None:
+    # given: the sub-process around the call activity catches every escalation in a non-interrupting
+    # event sub-process, and LATE exactly on an interrupting boundary event
+    parent_id, child_id = unique_id("esc-parent-order"), unique_id("esc-child-order")
+    process_test.deploy(_escalating_child(child_id))
+    process_test.deploy(
+        process(parent_id)
+        .start_event()
+        .sub_process("outer")
+        .start_event("outer_start")
+        .call_activity("call", process_id=child_id)
+        .end_event("outer_end")
+        .event_sub_process("on_any")
+        .escalation_start_event("any_start", interrupting=False)
+        .end_event("any_handled")
+        .end_sub_process()
+        .end_sub_process()
+        .end_event("done")
+        .boundary_escalation("late", attached_to="outer", code="LATE")
+        .end_event("interrupted")
+        .done()
+    )
+    instance = process_test.create_instance(parent_id)
+    # when
+    process_test.complete_job(f"{child_id}.prepare")
+    # then: the event sub-process caught it (as inside the parent), so the child went on
+    process_test.assert_that(instance).is_active().has_completed_elements("any_start", "any_handled")
+    process_test.assert_that(instance).has_not_activated_elements("late")
+    process_test.assert_that(_only_instance(process_test, child_id)).is_waiting_at_elements("work")
+
+
 def test_an_escalation_nobody_catches_is_no_incident_and_the_child_goes_on(process_test: ProcessTestHarness) -> None:
     # given: the parent catches another code only
     parent_id, child_id = unique_id("esc-parent-none"), unique_id("esc-child-none")

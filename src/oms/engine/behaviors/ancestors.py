@@ -20,6 +20,19 @@ from oms.engine.processing.scope_loading import element_of
 Matcher = Callable[[list[Element]], Element | None]
 
 
+def catch_at(process: Process, scope: Element, match: Matcher, *, thrower: bool) -> Element | None:
+    """The event that catches at ``scope``: the start events of its event sub-processes (not at the
+    thrower itself, which the event leaves), then its boundary events; each group matched on its own."""
+    groups = [process.boundary_events(scope)]
+    if not thrower:
+        groups.insert(0, process.event_sub_process_starts(scope))
+    for events in groups:
+        found = match(events)
+        if found is not None:
+            return found
+    return None
+
+
 def caught_by_ancestors(ctx: ProcessingContext, match: Matcher) -> Element | None:
     """The catch event the nearest ancestor that catches would trigger, or None."""
     current: ProcessingContext | None = ctx
@@ -51,14 +64,10 @@ def caught_by_ancestors(ctx: ProcessingContext, match: Matcher) -> Element | Non
 
 
 def _catch_around(process: Process, call_activity: Element, match: Matcher) -> Element | None:
-    """The call activity's boundary events, then, for each scope around it, the start events of its
-    event sub-processes and its boundary events."""
+    """What catches at the call activity, else at each scope around it (``catch_at``)."""
     current: Element | None = call_activity
     while current is not None:
-        events = process.boundary_events(current)
-        if current is not call_activity:
-            events = [*process.event_sub_process_starts(current), *events]
-        found = match(events)
+        found = catch_at(process, current, match, thrower=current is call_activity)
         if found is not None:
             return found
         current = process.elements.get(current.flow_scope_id) if current.flow_scope_id is not None else None

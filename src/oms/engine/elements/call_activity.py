@@ -43,7 +43,7 @@ class CallActivityBehavior(ElementBehaviorBase):
         if ended.error_code is not None:
             return throw_error(self.lifecycle, ctx, instance, ended.error_code, ended.error_message, ended.variables)
         if ended.escalation_code is not None:
-            throw_escalation(self.lifecycle, ctx, instance, ended.escalation_code, at_call_activity=True)
+            throw_escalation(self.lifecycle, ctx, instance, ended.escalation_code)
             return None
         called = instance.element.called_element
         assert called is not None, "validated at deploy"

@@ -19,6 +19,7 @@ from oms.engine.processing.state import ElementInstance, Variables
 
 _LIVE = "state NOT IN ('COMPLETED', 'TERMINATED')"
 _ELEMENT_COLUMNS = "key, element_id, flow_scope_key, state, start_date, joins, element_type"
+_PREFIXED_COLUMNS = ", ".join(f"e.{column}" for column in _ELEMENT_COLUMNS.split(", "))
 
 
 def element_sql(instance_ref: str, focus_ref: str | None) -> str:
@@ -48,8 +49,8 @@ def variable_sql(instance_ref: str, focus_ref: str | None) -> str:
 def _chain(focus_ref: str) -> str:
     return (
         f"WITH RECURSIVE chain AS (SELECT {_ELEMENT_COLUMNS} FROM engine.element_instance WHERE key = {focus_ref}"
-        " UNION ALL SELECT e.key, e.element_id, e.flow_scope_key, e.state, e.start_date, e.joins, e.element_type"
-        " FROM engine.element_instance e JOIN chain ON e.key = chain.flow_scope_key)"
+        f" UNION ALL SELECT {_PREFIXED_COLUMNS} FROM engine.element_instance e"
+        " JOIN chain ON e.key = chain.flow_scope_key)"
     )
 
 
