@@ -20,6 +20,7 @@ from oms.application.order_audit import order_state, plan_state, record_order_ch
 from oms.application.unit_of_work import UnitOfWork
 from oms.domain.approval.authorization import require
 from oms.domain.fallout.lifecycle import FalloutCategory
+from oms.domain.fallout.model import FalloutCase
 from oms.domain.fulfillment.authorization import can_plan_fulfillment
 from oms.domain.fulfillment.decomposition import plan_tasks
 from oms.domain.fulfillment.demo_rules import demo_rules
@@ -157,7 +158,6 @@ def fail_task(uow: UnitOfWork, request: FailTask) -> TaskOutcomeView:
     """The task fails, a fallout case is opened and recorded on the order (a running order is then
     held), and the ``fallout-repair`` workflow is requested, all in this transaction. Redelivered
     after that: answers alreadyFailed with the case, and changes nothing."""
-    actor, now = uow.context.actor, uow.now
     plan = load_plan(uow, request.plan_id, for_update=True)
     task = plan_task(plan, request.task_id)
     if task.state is TaskState.FAILED:
@@ -166,20 +166,44 @@ def fail_task(uow: UnitOfWork, request: FailTask) -> TaskOutcomeView:
             return TaskOutcomeView.of(
                 plan, TaskOutcome(Answer.APPLIED, task), answer=ALREADY_FAILED, fallout_case_id=live.id
             )
-    before = plan_state(plan)
-    outcome = plan.fail_task(
-        actor, task.id, code=request.code, message=request.message, details=request.details, now=now
+    outcome, case = fail_and_open_case(
+        uow,
+        plan,
+        task.id,
+        code=request.code,
+        message=request.message,
+        details=request.details,
+        category=request.category,
     )
-    if outcome.answer is not Answer.APPLIED:
+    if case is None:
         return TaskOutcomeView.of(plan, outcome)
+    return TaskOutcomeView.of(plan, outcome, fallout_case_id=case.id)
+
+
+def fail_and_open_case(
+    uow: UnitOfWork,
+    plan: FulfillmentPlan,
+    task_id: TaskId,
+    *,
+    code: str,
+    message: str,
+    details: Mapping[str, str],
+    category: FalloutCategory,
+) -> tuple[TaskOutcome, FalloutCase | None]:
+    """Fail the task (on the plan loaded for update) and, when that applied, open its fallout case
+    and record it on the order, in the caller's transaction; no case for an "already …" answer."""
+    before = plan_state(plan)
+    outcome = plan.fail_task(uow.context.actor, task_id, code=code, message=message, details=details, now=uow.now)
+    if outcome.answer is not Answer.APPLIED:
+        return outcome, None
     uow.plans.save(plan)
     record_plan_change(uow, "failTask", plan, before)
     order = load_order(uow, plan.order_id)
     order_before = order_state(order)
-    case = open_fallout(uow, order, plan, task.id, request.category)
+    case = open_fallout(uow, order, plan, task_id, category)
     uow.orders.save(order)
     record_order_change(uow, "recordFallout", order, order_before)
-    return TaskOutcomeView.of(plan, outcome, fallout_case_id=case.id)
+    return outcome, case
 
 
 def _run(

@@ -21,10 +21,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from oms.application.commands._order_fallout import open_fallout
 from oms.application.commands._order_loading import load_cancellation, load_order, load_plan
 from oms.application.commands.external_calls import CallAnswer, call_through_ledger
-from oms.application.commands.fulfillment import DecomposeOrder, decompose_order
+from oms.application.commands.fulfillment import DecomposeOrder, decompose_order, fail_and_open_case
 from oms.application.commands.fulfillment_stages import (
     ACTIVATE_BILLING,
     RESERVE_RESOURCE,
@@ -47,7 +46,7 @@ from oms.application.external_systems import (
     Json,
     LedgerEntry,
 )
-from oms.application.order_audit import order_state, plan_state, record_order_change, record_plan_change
+from oms.application.order_audit import plan_state, record_plan_change
 from oms.application.runner import run_command, run_query
 from oms.application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from oms.domain.fallout.lifecycle import FalloutCategory
@@ -102,17 +101,11 @@ def fail_with_fallout(
         return None if live is None else live.id
     if task.state is not TaskState.IN_PROGRESS:
         return None
-    before = plan_state(plan)
-    plan.fail_task(uow.context.actor, task.id, code=code, message=message, details=details or {}, now=uow.now)
-    uow.plans.save(plan)
-    record_plan_change(uow, "failTask", plan, before)
-    order = load_order(uow, plan.order_id)
-    order_before = order_state(order)
     category = FalloutCategory.COMPENSATION_FAILED if plan.purpose is PlanPurpose.COMPENSATION else category
-    case = open_fallout(uow, order, plan, task.id, category)
-    uow.orders.save(order)
-    record_order_change(uow, "recordFallout", order, order_before)
-    return case.id
+    _, case = fail_and_open_case(
+        uow, plan, task.id, code=code, message=message, details=details or {}, category=category
+    )
+    return None if case is None else case.id
 
 
 def complete_with_result(
@@ -288,7 +281,7 @@ def run_stage(
     """The stage's tasks, then the next step; or the fallout case of the task that fell out."""
     if request.stage not in (RESERVE_RESOURCE, ACTIVATE_BILLING):
         raise ValueError(f"run_stage runs the synchronous stages, not {request.stage!r}")
-    plan_id = run_query(uow_factory, ctx, lambda uow: load_plan(uow, fulfillment_plan_id(OrderId(request.order_id))).id)
+    plan_id = fulfillment_plan_id(OrderId(request.order_id))  # run_tasks loads it (NotFound when missing)
     case_id = run_tasks(uow_factory, ctx, systems, plan_id, lambda task: stage_of(task) == request.stage)
     if case_id is not None:
         return StepOutcome(fallout_case_id=case_id)

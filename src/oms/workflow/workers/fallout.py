@@ -12,26 +12,35 @@ from oms.application.commands.fallout_workflow import (
     evaluate_fallout,
     resume_after_repair,
 )
-from oms.application.runner import run_command
 from oms.workflow import job_types
 from oms.workflow.client import Job
 from oms.workflow.runtime import Handler
-from oms.workflow.workers.context import WorkerDependencies, job_context, job_outcomes
+from oms.workflow.workers.context import WorkerDependencies, job_context, run_job_command
 
 
 def evaluate(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
     ctx = job_context(job, deps)
     case_id = ctx.require("falloutCaseId")
-    with job_outcomes(ctx, falloutCaseId=case_id, orderId=ctx.optional("orderId")):
-        mode = run_command(deps.uow_factory, ctx.request, lambda uow: evaluate_fallout(uow, EvaluateFallout(case_id)))
+    mode = run_job_command(
+        deps,
+        ctx,
+        lambda uow: evaluate_fallout(uow, EvaluateFallout(case_id)),
+        falloutCaseId=case_id,
+        orderId=ctx.optional("orderId"),
+    )
     return {"repairMode": mode}
 
 
 def resume(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
     ctx = job_context(job, deps)
     case_id = ctx.require("falloutCaseId")
-    with job_outcomes(ctx, falloutCaseId=case_id, orderId=ctx.optional("orderId")):
-        run_command(deps.uow_factory, ctx.request, lambda uow: resume_after_repair(uow, ResumeAfterRepair(case_id)))
+    run_job_command(
+        deps,
+        ctx,
+        lambda uow: resume_after_repair(uow, ResumeAfterRepair(case_id)),
+        falloutCaseId=case_id,
+        orderId=ctx.optional("orderId"),
+    )
     return {}
 
 

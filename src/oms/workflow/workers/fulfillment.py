@@ -16,13 +16,12 @@ from oms.application.commands.fulfillment_steps import (
     run_stage,
 )
 from oms.application.commands.provisioning_rounds import open_provisioning_timeout, request_provisioning
-from oms.application.runner import run_command
 from oms.workflow import job_types
 from oms.workflow.client import Job
 from oms.workflow.outcomes import BusinessError
 from oms.workflow.processes.contract import FALLOUT
 from oms.workflow.runtime import Handler
-from oms.workflow.workers.context import WorkerDependencies, job_context, job_outcomes
+from oms.workflow.workers.context import WorkerDependencies, job_context, job_outcomes, run_job_command
 
 #: the job types whose handlers call external systems (served only by a worker with adapters)
 CALLING_EXTERNAL_SYSTEMS = frozenset(
@@ -75,18 +74,20 @@ def open_fallout(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
     ctx = job_context(job, deps)
     order_id = ctx.require("orderId")
     round_id = ctx.require("provisioningRequestId")
-    with job_outcomes(ctx, orderId=order_id, provisioningRequestId=round_id):
-        case_id = run_command(
-            deps.uow_factory, ctx.request, lambda uow: open_provisioning_timeout(uow, order_id, round_id)
-        )
+    case_id = run_job_command(
+        deps,
+        ctx,
+        lambda uow: open_provisioning_timeout(uow, order_id, round_id),
+        orderId=order_id,
+        provisioningRequestId=round_id,
+    )
     return {"falloutCaseId": case_id}
 
 
 def close_order(deps: WorkerDependencies, job: Job) -> dict[str, Any]:
     ctx = job_context(job, deps)
     order_id = ctx.require("orderId")
-    with job_outcomes(ctx, orderId=order_id):
-        run_command(deps.uow_factory, ctx.request, lambda uow: close_fulfilled_order(uow, order_id))
+    run_job_command(deps, ctx, lambda uow: close_fulfilled_order(uow, order_id), orderId=order_id)
     return {}
 
 
