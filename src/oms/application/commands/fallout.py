@@ -196,6 +196,12 @@ def _repair(
 
 
 def _live_cases_of(uow: UnitOfWork, order_id: str) -> list[FalloutCase]:
-    live = frozenset({FalloutStatus.OPEN, FalloutStatus.IN_REPAIR})
-    cases, _ = uow.fallout_cases.search(FalloutFilter(order_id=order_id, statuses=live), PageRequest(0, MAX_PAGE_SIZE))
+    """Every live case of the order, page after page: each one left behind would keep its hold."""
+    criteria = FalloutFilter(order_id=order_id, statuses=frozenset({FalloutStatus.OPEN, FalloutStatus.IN_REPAIR}))
+    cases, total = uow.fallout_cases.search(criteria, PageRequest(0, MAX_PAGE_SIZE))
+    while len(cases) < total:
+        more, total = uow.fallout_cases.search(criteria, PageRequest(len(cases), MAX_PAGE_SIZE))
+        if not more:
+            break
+        cases.extend(more)
     return cases

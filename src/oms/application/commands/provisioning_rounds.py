@@ -92,11 +92,8 @@ def _open_round(uow: UnitOfWork, order_id: str) -> tuple[str, list[PreparedTask]
     callback arriving while the requests go out never sees the round finished early). The fallout
     case's id when a provisioning task waits for its repair and nothing else is due."""
     plan = load_plan(uow, fulfillment_plan_id(OrderId(order_id)), for_update=True)
-    provisioning = [
-        plan.task(task_id)
-        for task_id in plan.topological_order()
-        if plan.task(task_id).target_system is TargetSystem.PROVISIONING
-    ]
+    ordered = (plan.task(task_id) for task_id in plan.topological_order())
+    provisioning = [task for task in ordered if task.target_system is TargetSystem.PROVISIONING]
     entries = uow.external_calls.of_plan(plan.id, TargetSystem.PROVISIONING.value)
     by_key = {entry.idempotency_key: entry for entry in entries}
     in_flight = [
@@ -120,9 +117,9 @@ def _open_round(uow: UnitOfWork, order_id: str) -> tuple[str, list[PreparedTask]
         case_id = live_case_of(uow, plan, lambda task: task.target_system is TargetSystem.PROVISIONING)
         if case_id is not None:
             return case_id
-    numbers = [int(str(entry.request.get("provisioningRound", 0))) for entry in entries]
-    round_id = _round_id(order_id, max(numbers, default=0) + 1)
-    extra: Json = {"provisioningRequestId": round_id, "provisioningRound": max(numbers, default=0) + 1}
+    number = max((int(str(entry.request.get("provisioningRound", 0))) for entry in entries), default=0) + 1
+    round_id = _round_id(order_id, number)
+    extra: Json = {"provisioningRequestId": round_id, "provisioningRound": number}
     prepared: list[PreparedTask] = []
     for task in due:
         outcome = prepare_task(uow, plan, plan.task(task.id), extra)

@@ -38,6 +38,14 @@ class SystemUrls:
         return cls(base_url, base_url, base_url, timeout_s, logistics=base_url, field_service=base_url)
 
 
+class _NotConfigured(Exception):
+    """A system without a base URL; ``send`` names the operation that needed it."""
+
+    def __init__(self, system: str) -> None:
+        super().__init__(system)
+        self.system = system
+
+
 class HttpExternalSystems:
     def __init__(self, urls: SystemUrls) -> None:
         self._inventory = None if urls.inventory is None else InventoryClient(urls.inventory, timeout_s=urls.timeout_s)
@@ -70,6 +78,10 @@ class HttpExternalSystems:
             raise ExternalRefused(system, operation, "no adapter is configured for this system and operation")
         try:
             return action(idempotency_key, request)
+        except _NotConfigured as error:
+            raise ExternalRefused(
+                system, operation, f"no base URL is configured for {error.system} (docs/workers.md)"
+            ) from error
         except TransientError as error:
             raise ExternalTransient(system, operation, str(error), retry_after_s=error.retry_after_s) from error
         except BusinessRejection as error:
@@ -81,7 +93,7 @@ class HttpExternalSystems:
 
     def _client(self, client: Any, system: str) -> Any:
         if client is None:
-            raise ExternalRefused(system, "call", f"no base URL is configured for {system} (docs/workers.md)")
+            raise _NotConfigured(system)
         return client
 
     def _reserve(self, key: str, request: Mapping[str, Any]) -> Json:
