@@ -76,6 +76,7 @@ class Engine:
     def close(self) -> None:
         self.stop_background_services()
         self._notifier.stop()
+        self.runtime.keys.close()
         self.pool.close()
 
     def __enter__(self) -> Engine:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import structlog
 
-from oms.relay.options import RelayOptions
+from oms.relay.options import RelayOptions, run_each
 from oms.relay.store import PendingMessage, RelayStore
 from oms.workflow.client import Conflict, WorkflowClient, WorkflowClientError
 
@@ -28,9 +28,16 @@ class MessageRelay:
     def run_once(self) -> int:
         """Claim the due received callbacks and publish each; the number claimed."""
         messages = self._store.claim_messages(limit=self._options.batch_size, lease=self._options.lease)
+        # The messages of one correlation key are published one after another, in claim order.
+        by_key: dict[tuple[str, str, str], list[PendingMessage]] = {}
+        for message in messages:
+            by_key.setdefault((message.tenant_id, message.message_name, message.correlation_key), []).append(message)
+        run_each(list(by_key.values()), self._publish_all, self._options.concurrency)
+        return len(messages)
+
+    def _publish_all(self, messages: list[PendingMessage]) -> None:
         for message in messages:
             self._publish(message)
-        return len(messages)
 
     def _publish(self, message: PendingMessage) -> None:
         message_id = message.message_id or f"correlation:{message.tenant_id}:{message.id}"

@@ -4,8 +4,13 @@ leases, batch sizes and the time to live of published messages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,16 @@ class RelayOptions:
     search_lag: timedelta = timedelta(0)
     #: how long a published message waits (buffered) for its catch event
     message_ttl: timedelta = timedelta(days=1)
+    #: engine calls in flight at once within a claimed batch (messages of one correlation key stay
+    #: in order). More than one drains a backlog of start requests sooner, but in the one-process
+    #: system that only moves the queue to the jobs: see docs/benchmarks.md, "End to end"
+    concurrency: int = 1
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise ValueError(f"Expected a batch size of at least 1, but got {self.batch_size}")
+        if self.concurrency < 1:
+            raise ValueError(f"Expected a concurrency of at least 1, but got {self.concurrency}")
         if self.lease <= timedelta(0) or self.search_lag < timedelta(0) or self.message_ttl < timedelta(0):
             raise ValueError("Expected a positive lease and no negative search lag or time to live")
 
@@ -52,3 +63,15 @@ class RelayOptions:
 
     def retry_delay(self, attempt: int) -> timedelta:
         return max(self.backoff.delay(attempt), self.search_lag)
+
+
+def run_each(items: Sequence[T], action: Callable[[T], None], concurrency: int) -> None:
+    """``action`` for every item, up to ``concurrency`` at once; returns when all are done. Each
+    action records its own outcome (and logs its own failures), as it does when run in a loop."""
+    if concurrency == 1 or len(items) < 2:
+        for item in items:
+            action(item)
+        return
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(items)), thread_name_prefix="workflow-relay") as pool:
+        for future in [pool.submit(action, item) for item in items]:
+            future.result()

@@ -139,7 +139,8 @@ def run_relay_process(options: RelayProcessOptions, database_url: str) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    pool = open_pool(database_url, min_size=1, max_size=2, name="oms-workflow-relay")
+    # one connection per start or publication in flight, and one for claiming
+    pool = open_pool(database_url, min_size=1, max_size=relay_options.concurrency + 1, name="oms-workflow-relay")
     try:
         with open_client(options.backend) as client:
             relay = WorkflowRelay(

@@ -15,7 +15,7 @@ from typing import Final
 
 import structlog
 
-from oms.relay.options import RelayOptions
+from oms.relay.options import RelayOptions, run_each
 from oms.relay.store import RelayStore, StartedInstance, StartRequest
 from oms.workflow.client import ProcessInstanceSummary, WorkflowClient, WorkflowClientError
 
@@ -42,8 +42,7 @@ class StartRelay:
     def run_once(self) -> int:
         """Claim the due start requests and start each; the number claimed."""
         requests = self._store.claim_start_requests(limit=self._options.batch_size, lease=self._options.claim_lease)
-        for request in requests:
-            self._start(request)
+        run_each(requests, self._start, self._options.concurrency)
         return len(requests)
 
     def _start(self, request: StartRequest) -> None:

@@ -169,7 +169,8 @@ class System:
                 server.start()
 
         if config.run_relay:
-            relay_pool = self._pool(2, "oms-workflow-relay")
+            # one connection per start or publication in flight, and one for claiming
+            relay_pool = self._pool(config.relay_options.concurrency + 1, "oms-workflow-relay")
             relay = WorkflowRelay(
                 RelayStore(relay_pool),
                 self.clients[ROLE_RELAY],

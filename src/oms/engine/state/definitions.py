@@ -43,8 +43,10 @@ class DefinitionCache:
         return self._remember(row)
 
     def latest(self, conn: psycopg.Connection[Any], bpmn_process_id: str, tenant_id: str) -> ProcessDefinition:
+        # Which version is the latest is read every time (a deployment may have added one); the
+        # XML only when that version is not parsed yet, not with every instance created.
         row = conn.execute(
-            f"SELECT {_COLUMNS} FROM engine.process_definition WHERE bpmn_process_id = %s AND tenant_id = %s"
+            "SELECT key FROM engine.process_definition WHERE bpmn_process_id = %s AND tenant_id = %s"
             " ORDER BY version DESC LIMIT 1",
             (bpmn_process_id, tenant_id),
         ).fetchone()
@@ -52,7 +54,7 @@ class DefinitionCache:
             raise NotFoundError(
                 f"Expected to find process definition with process ID '{bpmn_process_id}', but none found"
             )
-        return self._by_key.get(int(row[0])) or self._remember(row)
+        return self.get(conn, int(row[0]))
 
     def by_version(
         self, conn: psycopg.Connection[Any], bpmn_process_id: str, version: int, tenant_id: str
