@@ -98,9 +98,7 @@ def test_an_approved_amendment_that_undoes_a_completed_reservation_releases_it_a
     _waiting_at(e2e, PROVISION)
 
     # when: the customer asks for XGS-PON (the reservation must be undone) and an operator approves
-    amended = e2e.patch(
-        f"{ORDERS}/{order['id']}", {"productOrderItem": [fiber_item(technology="XGS-PON")]}, expect=202
-    )
+    amended = e2e.patch(f"{ORDERS}/{order['id']}", {"productOrderItem": [fiber_item(technology="XGS-PON")]}, expect=202)
     amendment_id = amended["@oms.amendment"]["id"]
     wait_until(
         lambda: e2e.get(f"{OPERATIONS}/amendment/{amendment_id}", "operator").get("approvalRequired") is True,

@@ -69,4 +69,3 @@ class PostgresWorkflowMessages:
             ),
         ).fetchone()
         return row is not None
-
