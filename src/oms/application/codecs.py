@@ -20,6 +20,11 @@ from oms.domain.shared.money import Money
 Json = dict[str, Any]
 
 
+def iso_or_none(value: datetime | None) -> str | None:
+    """A time as ISO 8601 for JSON, or None."""
+    return None if value is None else value.isoformat()
+
+
 def requirement_to_dict(requirement: ApprovalRequirement) -> Json:
     figures = requirement.figures
     return {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from oms.application.codecs import iso_or_none
 from oms.application.order_codecs import (
     external_request_to_dict,
     repair_to_dict,
@@ -18,10 +19,6 @@ from oms.domain.fulfillment.plan import FulfillmentPlan
 from oms.domain.fulfillment.tasks import FulfillmentTask, TaskOutcome
 
 Json = dict[str, Any]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 @dataclass(frozen=True)
@@ -92,8 +89,8 @@ class TaskView:
             "result": self.result,
             "skipReason": self.skip_reason,
             "supersededBy": self.superseded_by,
-            "startedAt": _iso(self.started_at),
-            "finishedAt": _iso(self.finished_at),
+            "startedAt": iso_or_none(self.started_at),
+            "finishedAt": iso_or_none(self.finished_at),
         }
 
 
@@ -138,7 +135,7 @@ class PlanView:
             "purpose": self.purpose,
             "revision": self.revision,
             "compensatesPlan": self.compensates_plan,
-            "createdAt": _iso(self.created_at),
+            "createdAt": iso_or_none(self.created_at),
             "tasks": [task.to_dict() for task in self.tasks],
             "readyTaskIds": list(self.ready_task_ids),
             "canClose": self.can_close,
@@ -247,12 +244,12 @@ class FalloutCaseView:
             "category": self.category,
             "reason": self.reason,
             "status": self.status,
-            "openedAt": _iso(self.opened_at),
+            "openedAt": iso_or_none(self.opened_at),
             "openedBy": self.opened_by,
             "repairData": self.repair_data,
             "assignee": self.assignee,
             "repair": self.repair,
-            "closedAt": _iso(self.closed_at),
+            "closedAt": iso_or_none(self.closed_at),
             "closeReason": self.close_reason,
         }
 

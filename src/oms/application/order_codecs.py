@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from oms.application.codecs import iso_or_none
 from oms.domain.catalog.characteristics import CharacteristicValue, ValueType
 from oms.domain.catalog.offerings import PriceType
 from oms.domain.catalog.values import value_from_json, value_to_json, value_type_of
@@ -27,10 +28,6 @@ from oms.domain.shared.ids import ActorId, OfferingId, OrderItemId, ProductId, Q
 from oms.domain.shared.money import Money
 
 Json = dict[str, Any]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def _time(value: str | None) -> datetime | None:
@@ -61,8 +58,8 @@ def header_to_dict(header: OrderHeader) -> Json:
     return {
         "relatedParty": [party_to_dict(p) for p in header.related_parties],
         "quoteId": header.quote_id,
-        "requestedStartDate": _iso(header.requested_start_date),
-        "requestedCompletionDate": _iso(header.requested_completion_date),
+        "requestedStartDate": iso_or_none(header.requested_start_date),
+        "requestedCompletionDate": iso_or_none(header.requested_completion_date),
         "category": header.category,
         "description": header.description,
         "externalId": header.external_id,

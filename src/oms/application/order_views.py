@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from oms.application.codecs import iso_or_none
 from oms.application.order_codecs import (
     characteristics_to_json,
     item_request_to_dict,
@@ -27,10 +28,6 @@ from oms.domain.pricing.snapshot import breakdown_to_dict, item_price_to_dict
 from oms.domain.shared.money import Money
 
 Json = dict[str, Any]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def _money(value: Money | None) -> Json | None:
@@ -151,15 +148,15 @@ class OrderView:
             "id": self.id,
             "version": self.version,
             "state": self.state,
-            "orderDate": _iso(self.order_date),
-            "completionDate": _iso(self.completion_date),
-            "cancellationDate": _iso(self.cancellation_date),
+            "orderDate": iso_or_none(self.order_date),
+            "completionDate": iso_or_none(self.completion_date),
+            "cancellationDate": iso_or_none(self.cancellation_date),
             "cancellationReason": self.cancellation_reason,
             "items": [item.to_dict() for item in self.items],
             "relatedParty": list(self.related_parties),
             "quoteId": self.quote_id,
-            "requestedStartDate": _iso(self.requested_start_date),
-            "requestedCompletionDate": _iso(self.requested_completion_date),
+            "requestedStartDate": iso_or_none(self.requested_start_date),
+            "requestedCompletionDate": iso_or_none(self.requested_completion_date),
             "category": self.category,
             "description": self.description,
             "externalId": self.external_id,
@@ -203,8 +200,8 @@ class OrderSummary:
             "id": self.id,
             "version": self.version,
             "state": self.state,
-            "orderDate": _iso(self.order_date),
-            "completionDate": _iso(self.completion_date),
+            "orderDate": iso_or_none(self.order_date),
+            "completionDate": iso_or_none(self.completion_date),
             "externalId": self.external_id,
             "quoteId": self.quote_id,
             "currency": self.currency,
@@ -277,10 +274,10 @@ class CancellationView:
             "orderId": self.order_id,
             "state": self.state,
             "cancellationReason": self.reason,
-            "requestedAt": _iso(self.requested_at),
+            "requestedAt": iso_or_none(self.requested_at),
             "requestedBy": self.requested_by,
-            "requestedCancellationDate": _iso(self.requested_cancellation_date),
-            "effectiveCancellationDate": _iso(self.effective_cancellation_date),
+            "requestedCancellationDate": iso_or_none(self.requested_cancellation_date),
+            "effectiveCancellationDate": iso_or_none(self.effective_cancellation_date),
             "outcome": self.outcome,
             "outcomeReason": self.outcome_reason,
             "compensationPlanId": self.compensation_plan_id,
@@ -344,7 +341,7 @@ class AmendmentView:
             else {
                 "approved": amendment.approval.approved,
                 "decidedBy": amendment.approval.decided_by,
-                "decidedAt": _iso(amendment.approval.decided_at),
+                "decidedAt": iso_or_none(amendment.approval.decided_at),
                 "comment": amendment.approval.comment,
             },
         )
@@ -355,7 +352,7 @@ class AmendmentView:
             "version": self.version,
             "orderId": self.order_id,
             "status": self.status,
-            "requestedAt": _iso(self.requested_at),
+            "requestedAt": iso_or_none(self.requested_at),
             "requestedBy": self.requested_by,
             "add": list(self.add),
             "modify": list(self.modify),

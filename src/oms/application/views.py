@@ -12,6 +12,7 @@ from oms.application.codecs import (
     authorization_to_dict,
     decision_to_dict,
     escalation_to_dict,
+    iso_or_none,
     required_level_to_dict,
     requirement_to_dict,
 )
@@ -21,10 +22,6 @@ from oms.domain.quote.model import Quote
 from oms.domain.shared.money import Money
 
 Json = dict[str, Any]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 @dataclass(frozen=True)
@@ -118,7 +115,7 @@ class QuoteView:
             "state": self.state,
             "customerId": self.customer_id,
             "description": self.description,
-            "validFor": {"startDateTime": _iso(self.valid_from), "endDateTime": _iso(self.valid_until)},
+            "validFor": {"startDateTime": iso_or_none(self.valid_from), "endDateTime": iso_or_none(self.valid_until)},
             "contractTermMonths": self.contract_term_months,
             "currency": self.currency,
             "catalogVersion": self.catalog_version,
@@ -128,9 +125,9 @@ class QuoteView:
             },
             "items": [item.to_dict() for item in self.items],
             "price": self.price,
-            "createdAt": _iso(self.created_at),
-            "submittedAt": _iso(self.submitted_at),
-            "completedAt": _iso(self.completed_at),
+            "createdAt": iso_or_none(self.created_at),
+            "submittedAt": iso_or_none(self.submitted_at),
+            "completedAt": iso_or_none(self.completed_at),
             "previousQuoteId": self.previous_quote_id,
             "supersededBy": self.superseded_by,
             "approvalCaseId": self.approval_case_id,
@@ -160,8 +157,8 @@ class QuoteSummary:
             "quoteVersion": self.quote_version,
             "state": self.state,
             "customerId": self.customer_id,
-            "createdAt": _iso(self.created_at),
-            "validUntil": _iso(self.valid_until),
+            "createdAt": iso_or_none(self.created_at),
+            "validUntil": iso_or_none(self.valid_until),
             "totals": {
                 "oneTime": self.one_time_total.to_dict(),
                 "recurringMonthly": self.recurring_monthly_total.to_dict(),
@@ -224,8 +221,8 @@ class ApprovalCaseView:
             "levels": list(self.levels),
             "decisions": list(self.decisions),
             "escalations": list(self.escalations),
-            "openedAt": _iso(self.opened_at),
-            "closedAt": _iso(self.closed_at),
+            "openedAt": iso_or_none(self.opened_at),
+            "closedAt": iso_or_none(self.closed_at),
         }
 
 
@@ -243,7 +240,7 @@ class CatalogVersionView:
             "version": self.version,
             "currency": self.currency,
             "active": self.active,
-            "loadedAt": _iso(self.loaded_at),
+            "loadedAt": iso_or_none(self.loaded_at),
             "loadedBy": self.loaded_by,
             "catalog": self.document,
         }

@@ -14,7 +14,6 @@ behind ``itemPrice``) and, on a cancel request, ``@oms.cancellationOutcome`` wit
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 from oms.api.render.paths import (
@@ -26,6 +25,7 @@ from oms.api.render.paths import (
     quote_href,
     specification_href,
 )
+from oms.application.codecs import iso_or_none
 from oms.application.order_views import AmendmentView, CancellationView, OrderItemView, OrderSummary, OrderView
 from oms.domain.shared.money import Money
 
@@ -46,11 +46,11 @@ def render_order(view: OrderView, amendment: AmendmentView | None = None) -> Jso
         "@type": "ProductOrder",
         "state": view.state,
         "orderDate": view.order_date.isoformat(),
-        "completionDate": _iso(view.completion_date),
-        "cancellationDate": _iso(view.cancellation_date),
+        "completionDate": iso_or_none(view.completion_date),
+        "cancellationDate": iso_or_none(view.cancellation_date),
         "cancellationReason": view.cancellation_reason,
-        "requestedStartDate": _iso(view.requested_start_date),
-        "requestedCompletionDate": _iso(view.requested_completion_date),
+        "requestedStartDate": iso_or_none(view.requested_start_date),
+        "requestedCompletionDate": iso_or_none(view.requested_completion_date),
         "description": view.description,
         "category": view.category,
         "externalId": view.external_id,
@@ -81,7 +81,7 @@ def render_order_summary(summary: OrderSummary) -> Json:
         "@type": "ProductOrder",
         "state": summary.state,
         "orderDate": summary.order_date.isoformat(),
-        "completionDate": _iso(summary.completion_date),
+        "completionDate": iso_or_none(summary.completion_date),
         "externalId": summary.external_id,
         "quote": _quote_refs(summary.quote_id),
         "orderTotalPrice": _total_prices(summary.currency, summary.one_time_total, summary.recurring_monthly_total),
@@ -99,8 +99,8 @@ def render_cancellation(view: CancellationView) -> Json:
         "state": view.state,
         "productOrder": _order_ref(view.order_id),
         "cancellationReason": view.reason,
-        "requestedCancellationDate": _iso(view.requested_cancellation_date),
-        "effectiveCancellationDate": _iso(view.effective_cancellation_date),
+        "requestedCancellationDate": iso_or_none(view.requested_cancellation_date),
+        "effectiveCancellationDate": iso_or_none(view.effective_cancellation_date),
         "@oms.requestedAt": view.requested_at.isoformat(),
         "@oms.requestedBy": view.requested_by,
         "@oms.cancellationOutcome": view.outcome,
@@ -232,7 +232,3 @@ def _amendment(amendment: AmendmentView) -> Json:
         "removedItem": list(amendment.remove),
         "reason": list(amendment.reasons),
     }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
