@@ -14,6 +14,7 @@ from oms.application.order_codecs import (
     task_error_to_dict,
     task_result_to_dict,
 )
+from oms.application.views import Page
 from oms.domain.fallout.model import FalloutCase
 from oms.domain.fulfillment.plan import FulfillmentPlan
 from oms.domain.fulfillment.tasks import FulfillmentTask, TaskOutcome
@@ -254,17 +255,4 @@ class FalloutCaseView:
         }
 
 
-@dataclass(frozen=True)
-class FalloutPage:
-    items: tuple[FalloutCaseView, ...]
-    total: int
-    offset: int
-    limit: int
-
-    def to_dict(self) -> Json:
-        return {
-            "items": [i.to_dict() for i in self.items],
-            "total": self.total,
-            "offset": self.offset,
-            "limit": self.limit,
-        }
+FalloutPage = Page[FalloutCaseView]

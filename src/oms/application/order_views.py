@@ -20,6 +20,7 @@ from oms.application.order_codecs import (
     price_line_to_dict,
     reason_to_dict,
 )
+from oms.application.views import Page
 from oms.domain.order.amendment import ProductOrderAmendment
 from oms.domain.order.cancellation import CancelProductOrder
 from oms.domain.order.items import ProductOrderItem
@@ -215,20 +216,7 @@ class OrderSummary:
         }
 
 
-@dataclass(frozen=True)
-class OrderPage:
-    items: tuple[OrderSummary, ...]
-    total: int  # every match, not only this page (X-Total-Count)
-    offset: int
-    limit: int
-
-    def to_dict(self) -> Json:
-        return {
-            "items": [i.to_dict() for i in self.items],
-            "total": self.total,
-            "offset": self.offset,
-            "limit": self.limit,
-        }
+OrderPage = Page[OrderSummary]
 
 
 @dataclass(frozen=True)
@@ -285,20 +273,7 @@ class CancellationView:
         }
 
 
-@dataclass(frozen=True)
-class CancellationPage:
-    items: tuple[CancellationView, ...]
-    total: int
-    offset: int
-    limit: int
-
-    def to_dict(self) -> Json:
-        return {
-            "items": [i.to_dict() for i in self.items],
-            "total": self.total,
-            "offset": self.offset,
-            "limit": self.limit,
-        }
+CancellationPage = Page[CancellationView]
 
 
 @dataclass(frozen=True)

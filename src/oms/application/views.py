@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from oms.application.codecs import (
     authorization_to_dict,
@@ -22,6 +22,7 @@ from oms.domain.quote.model import Quote
 from oms.domain.shared.money import Money
 
 Json = dict[str, Any]
+T = TypeVar("T", bound="Listed")
 
 
 @dataclass(frozen=True)
@@ -166,10 +167,16 @@ class QuoteSummary:
         }
 
 
+class Listed(Protocol):
+    def to_dict(self) -> Json: ...
+
+
 @dataclass(frozen=True)
-class QuotePage:
-    items: tuple[QuoteSummary, ...]
-    total: int  # every match, not only this page (X-Total-Count)
+class Page(Generic[T]):
+    """One page of a list: the items, and how many match in all (X-Total-Count)."""
+
+    items: tuple[T, ...]
+    total: int  # every match, not only this page
     offset: int
     limit: int
 
@@ -180,6 +187,9 @@ class QuotePage:
             "offset": self.offset,
             "limit": self.limit,
         }
+
+
+QuotePage = Page[QuoteSummary]
 
 
 @dataclass(frozen=True)
